@@ -1,0 +1,52 @@
+"""Errors a clerk can understand: a Chinese message with the English gist.
+
+Every failure caused by input (a missing file, a damaged or encrypted PDF, a scan, a PDF
+that is not a budget disclosure, a damaged project file, a bad Excel sheet) is raised as a
+:class:`WorkbenchError`. The command line prints both messages and exits non-zero; the GUI
+shows them in a dialog. Programming errors stay ordinary exceptions.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EncryptedPdfError",
+    "InputFileError",
+    "NotADisclosureError",
+    "PdfReadError",
+    "ScannedPdfError",
+    "WorkbenchError",
+]
+
+
+class WorkbenchError(Exception):
+    """A failure the user can act on."""
+
+    exit_code = 2
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh = zh
+        self.en = en
+
+    def user_message(self) -> str:
+        return f"错误：{self.zh}\nError: {self.en}"
+
+
+class InputFileError(WorkbenchError):
+    """The file is missing, unreadable, empty or of the wrong kind."""
+
+
+class PdfReadError(WorkbenchError):
+    """The PDF is damaged (truncated, corrupt) and cannot be read."""
+
+
+class EncryptedPdfError(WorkbenchError):
+    """The PDF is password-protected and no (or a wrong) password was given."""
+
+
+class ScannedPdfError(WorkbenchError):
+    """The PDF has no text layer: it looks like a scan."""
+
+
+class NotADisclosureError(WorkbenchError):
+    """A readable PDF with none of the 13 budget tables."""

@@ -1,0 +1,37 @@
+"""Shared fixtures: the corpus in ../shared, and an offscreen Qt platform."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+SCORE = CORPUS / "score.py"
+SCORE_CHECKS = CORPUS / "score_checks.py"
+
+# The clean corpus PDFs with their truth files: (typesetter, seed).
+CLEAN = [(kind, seed) for kind in ("lo", "chrome") for seed in ("000", "001", "003")]
+CLEAN_IDS = [f"{k}/{s}" for k, s in CLEAN]
+
+
+def corpus_pdf(kind: str, seed: str) -> Path:
+    return CORPUS / kind / f"{seed}.pdf"
+
+
+def corpus_truth(kind: str, seed: str) -> dict:
+    with (CORPUS / kind / f"{seed}.truth.json").open(encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.fail(f"the shared corpus is missing: {CORPUS}")
+    return CORPUS
