@@ -66,8 +66,7 @@ _SPACES = re.compile(r"\s+")
 _CID = re.compile(r"\(cid:\d+\)")
 WILDCARD = "\ufffd"
 _LABEL = re.compile(
-    r"^(?:预算公开表|部门预算公开表|公开表|附表|表)\s*(?:\d+|[一二三四五六七八九十]+)"
-    r"(?:-\d+)?[\s、.．:：\-—]*"
+    r"^[\u4e00-\u9fff]{0,6}?表\s*(?:\d+|[一二三四五六七八九十]+)(?:-\d+)?[\s、.．:：\-—]*"
 )
 _YEAR = re.compile(r"^.*?((?:19|20)\d\d)\s*年(?:度)?")
 # Words that make a line a reference to a table ("详见…表") rather than its title.
@@ -91,6 +90,15 @@ class TitleMatch:
     year: int | None
     label: str  # 预算公开表1 / 表一, as printed, or ""
     continued: bool  # …（续）
+
+
+def strip_label(text: str) -> str:
+    """The printed title without a leading 预算公开表N / 表一 label."""
+    t = text.strip()
+    m = _LABEL.match(_SPACES.sub("", t))
+    if not m:
+        return _SPACES.sub("", t)
+    return _SPACES.sub("", t)[m.end() :]
 
 
 def split_title(text: str) -> tuple[str, int | None, str, bool]:

@@ -252,7 +252,7 @@ def _from_contract(data: dict[str, Any]) -> Disclosure:
             srcs = (rd.get("src") if isinstance(rd, dict) else None) or []
             printed = (rd.get("printed") if isinstance(rd, dict) else None) or []
             cells = []
-            for i, j in enumerate(cmap):
+            for j in cmap:
                 value = raw[j] if j is not None and j < len(raw) else ""
                 p = printed[j] if j is not None and j < len(printed) else value
                 sref = _unsrc(srcs[j]) if j is not None and j < len(srcs) else None

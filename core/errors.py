@@ -13,6 +13,10 @@ __all__ = [
     "InputFileError",
     "NotADisclosureError",
     "PdfReadError",
+    "ProjectFileError",
+    "ProjectLockedError",
+    "ProjectReadOnlyError",
+    "ProjectVersionError",
     "ScannedPdfError",
     "WorkbenchError",
 ]
@@ -50,3 +54,20 @@ class ScannedPdfError(WorkbenchError):
 
 class NotADisclosureError(WorkbenchError):
     """A readable PDF with none of the 13 budget tables."""
+
+
+class ProjectFileError(WorkbenchError):
+    """A project file (.bwproj) that cannot be opened or written: missing, not a
+    project, truncated or corrupt. The file is left exactly as it was."""
+
+
+class ProjectLockedError(ProjectFileError):
+    """The project file is open in another instance of the workbench."""
+
+
+class ProjectVersionError(ProjectFileError):
+    """The project file was written by a newer version of the workbench."""
+
+
+class ProjectReadOnlyError(ProjectFileError):
+    """The project file or its folder cannot be written: it is open read-only."""
