@@ -35,3 +35,26 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.fail(f"the shared corpus is missing: {CORPUS}")
     return CORPUS
+
+
+_IMPORTED: dict[tuple[str, str], object] = {}
+
+
+def imported(kind: str, seed: str):
+    """The Disclosure imported from a corpus PDF, parsed once per test session."""
+    from core.importer import import_pdf
+
+    key = (kind, seed)
+    if key not in _IMPORTED:
+        _IMPORTED[key] = import_pdf(corpus_pdf(kind, seed))
+    return _IMPORTED[key]
+
+
+def load_scorer():
+    """shared/corpus/score.py as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("corpus_score", SCORE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -377,10 +377,18 @@ def grid_from_text(
     region: tuple[float, float, float, float],
     ys: list[float] | None = None,
     xs: list[float] | None = None,
+    is_body_line=None,
 ) -> Grid | None:
     """A grid for the glyphs in *region* (x0, top, x1, bottom) whose rules are partly
-    missing: row boundaries *ys* (drawn horizontal rules, or None to use text lines) and
-    column boundaries *xs* (drawn, or None to infer from vertical white gaps)."""
+    missing.
+
+    *ys*: the drawn horizontal rules (row bands); a band holding several text lines while
+    most bands hold one is a run of unruled rows and is split between its lines. *xs*: the
+    drawn vertical rules, or None to infer columns from the white gaps of the body lines
+    (*is_body_line(text)* tells body lines from header lines). Inferred boundaries are
+    only "drawn" where no word crosses them, so a header label centred over two columns
+    becomes a merged cell.
+    """
     x0, top, x1, bottom = region
     glyphs = [
         g
@@ -390,39 +398,82 @@ def grid_from_text(
     if not glyphs:
         return None
     lines = text_lines(glyphs)
-    if ys is None or len(ys) < 2:
-        ys = _row_bounds_from_lines(lines, top, bottom)
-    if xs is None or len(xs) < 2:
-        xs = _col_bounds_from_gaps(lines, x0, x1)
+    ys = _row_bounds(lines, ys, top, bottom)
+    inferred_x = xs is None or len(xs) < 2
+    if inferred_x:
+        body = [ln for ln in lines if is_body_line is None or is_body_line(ln.text)]
+        xs = _col_bounds_from_gaps(body or lines, lines, x0, x1)
     if len(xs) < 2 or len(ys) < 2:
         return None
     h = [Segment("h", y, xs[0], xs[-1]) for y in ys]
-    v = [Segment("v", x, ys[0], ys[-1]) for x in xs]
+    if inferred_x:
+        v = _virtual_verticals(lines, xs, ys)
+    else:
+        v = [Segment("v", x, ys[0], ys[-1]) for x in xs]
     sub = PageContent(page.number, page.width, page.height, page.rotation, glyphs)
     return _build(sub, xs, ys, h, v, ruled=False)
 
 
-def _row_bounds_from_lines(lines: list[TextLine], top: float, bottom: float) -> list[float]:
+def _row_bounds(
+    lines: list[TextLine], ys: list[float] | None, top: float, bottom: float
+) -> list[float]:
     if not lines:
         return []
-    bounds = [min(top, lines[0].top - 1)]
-    for a, b in zip(lines, lines[1:], strict=False):
-        bounds.append((a.bottom + b.top) / 2)
-    bounds.append(max(bottom, lines[-1].bottom + 1))
-    return bounds
+    if not ys or len(ys) < 2:
+        ys = [min(top, lines[0].top - 1), max(bottom, lines[-1].bottom + 1)]
+    ys = sorted(ys)
+    bands = [
+        [ln for ln in lines if a <= (ln.top + ln.bottom) / 2 < b]
+        for a, b in zip(ys, ys[1:], strict=False)
+    ]
+    filled = [b for b in bands if b]
+    sparse = len(filled) < 0.6 * len(lines)
+    out = [ys[0]]
+    for (_a, b), band in zip(zip(ys, ys[1:], strict=False), bands, strict=True):
+        if sparse and len(band) > 1:
+            for u, w in zip(band, band[1:], strict=False):
+                out.append((u.bottom + w.top) / 2)
+        out.append(b)
+    return out
 
 
-def _col_bounds_from_gaps(lines: list[TextLine], x0: float, x1: float) -> list[float]:
-    """Column boundaries at x positions no word of any line crosses."""
+def _col_bounds_from_gaps(
+    body: list[TextLine], lines: list[TextLine], x0: float, x1: float
+) -> list[float]:
+    """Column boundaries at x positions no word of a body line crosses; header words
+    that stand alone in such a gap (a column empty in every body row) add a column."""
     words: list[tuple[float, float]] = []
-    for line in lines:
-        for ch in line.chunks(gap=0.9):
+    for line in body:
+        for ch in line.chunks(gap=0.5):
             words.append((ch.x0, ch.x1))
     if not words:
         return [x0, x1]
     covered = _union_intervals(words, gap=0.0)
+    extra = []
+    for line in lines:
+        if line in body:
+            continue
+        for ch in line.chunks(gap=0.5):
+            if all(ch.x1 < a or ch.x0 > b for a, b in covered):
+                extra.append((ch.x0, ch.x1))
+    if extra:
+        covered = _union_intervals(covered + extra, gap=0.0)
     bounds = [min(x0, covered[0][0] - 1)]
     for (_, b), (a, _) in zip(covered, covered[1:], strict=False):
         bounds.append((a + b) / 2)
     bounds.append(max(x1, covered[-1][1] + 1))
     return bounds
+
+
+def _virtual_verticals(lines: list[TextLine], xs: list[float], ys: list[float]) -> list[Segment]:
+    """Vertical boundaries for each row band, left out where a word crosses them."""
+    out = []
+    for a, b in zip(ys, ys[1:], strict=False):
+        band = [ln for ln in lines if a <= (ln.top + ln.bottom) / 2 < b]
+        chunks = [ch for ln in band for ch in ln.chunks(gap=0.5)]
+        for k, x in enumerate(xs):
+            inner = 0 < k < len(xs) - 1
+            if inner and any(ch.x0 < x - 1 and ch.x1 > x + 1 for ch in chunks):
+                continue
+            out.append(Segment("v", x, a, b))
+    return out

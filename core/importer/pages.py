@@ -127,28 +127,26 @@ def open_pdf(path: str | Path, password: str | None = None) -> pdfplumber.PDF:
         if not pdf.pages:
             raise PdfReadError(f"PDF 文件中没有页面：{p.name}", f"the PDF has no pages: {p.name}")
         return pdf
-    except PDFPasswordIncorrect as exc:
-        if password:
-            raise EncryptedPdfError(
-                f"密码不正确，无法打开加密的 PDF：{p.name}",
-                f"wrong password for encrypted PDF: {p.name}",
-            ) from exc
-        raise EncryptedPdfError(
-            f"PDF 已加密，需要密码才能打开：{p.name}（命令行请使用 --password）",
-            f"the PDF is encrypted; a password is required: {p.name} (use --password)",
-        ) from exc
-    except (PdfReadError, EncryptedPdfError):
+    except PdfReadError:
         raise
     except Exception as exc:  # pdfminer raises many kinds on damaged files
         if _is_password_error(exc):
-            raise EncryptedPdfError(
-                f"PDF 已加密，需要正确的密码：{p.name}",
-                f"the PDF is encrypted; the correct password is required: {p.name}",
-            ) from exc
+            raise _password_error(p.name, password) from exc
         raise PdfReadError(
             f"PDF 文件已损坏或不完整，无法读取：{p.name}（{type(exc).__name__}）",
             f"the PDF is damaged or truncated and cannot be read: {p.name} ({exc})",
         ) from exc
+
+
+def _password_error(name: str, password: str | None) -> EncryptedPdfError:
+    if password:
+        return EncryptedPdfError(
+            f"密码不正确，无法打开加密的 PDF：{name}", f"wrong password for encrypted PDF: {name}"
+        )
+    return EncryptedPdfError(
+        f"PDF 已加密，需要密码才能打开：{name}（命令行请使用 --password）",
+        f"the PDF is encrypted; a password is required: {name} (use --password)",
+    )
 
 
 def _is_password_error(exc: BaseException) -> bool:

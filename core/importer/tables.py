@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from core.amounts import is_amount_text
 from core.catalog import TABLES, TableSpec, match_title, strip_label
-from core.importer.grid import Grid, TextLine, find_grids, grid_from_text, text_lines
+from core.importer.grid import Grid, TextLine, cluster, find_grids, grid_from_text, text_lines
 from core.importer.pages import PageContent
 from core.model import Cell, Row, SourceRef, Table
 
@@ -113,7 +113,7 @@ def _refine_grid(page: PageContent, grid: Grid) -> Grid:
         return grid
     xs = grid.xs if grid.n_cols >= 2 else None
     ys = grid.ys if grid.n_rows >= 2 else None
-    refined = grid_from_text(page, grid.bbox, ys=ys, xs=xs)
+    refined = grid_from_text(page, grid.bbox, ys=ys, xs=xs, is_body_line=_is_body_line)
     return refined if refined is not None and refined.n_cols >= 2 else grid
 
 
@@ -275,6 +275,55 @@ def _is_body_row(texts: list[str]) -> bool:
     if pos > 1 or not _BODY_START.match(first):
         return False
     return pos == 0 or len(filled) == 1
+
+
+def _is_body_line(text: str) -> bool:
+    """A free text line that is a table body row (an amount, or a row label first)."""
+    t = text.strip()
+    if "。" in t or len(t) > 80:
+        return False  # a sentence of the narrative, not a table row
+    if any(_is_amount_like(w) and ("." in w or "," in w) for w in t.split()):
+        return True
+    return bool(re.search(r"\d[\d,]*\.\d{1,2}(?!\d)", t)) or bool(
+        _BODY_START.match(_SPACES.sub("", t))
+    )
+
+
+def _unruled_grid(lay: PageLayout, top: float, end: float) -> Grid | None:
+    """A table drawn without vertical rules (horizontal rules only, a three-line table,
+    or no rules): its rows and columns rebuilt from the text between *top* and *end*."""
+    page = lay.page
+    lines = [ln for ln in lay.lines if ln.top >= top - 0.5 and ln.bottom <= end + 0.5]
+    cut = end
+    for ln in lines:
+        t = _SPACES.sub("", ln.text)
+        if _NO_DATA_STRICT.search(t) or re.match(r"^第[一二三四五六七八九十]+部分", t):
+            cut = ln.top
+            break
+    lines = [ln for ln in lines if ln.bottom <= cut + 0.5 and not _is_meta(ln.text)]
+    if len(lines) < 2 or not any(_is_body_line(ln.text) for ln in lines):
+        return None
+    wide = [
+        sg
+        for sg in page.segments
+        if sg.orientation == "h"
+        and top - 1 <= sg.pos <= cut + 1
+        and sg.end - sg.start >= 0.3 * page.width
+    ]
+    x0 = min([ln.x0 for ln in lines] + [sg.start for sg in wide]) - 2
+    x1 = max([ln.x1 for ln in lines] + [sg.end for sg in wide]) + 2
+    ys = cluster([sg.pos for sg in wide]) if len(wide) >= 2 else None
+    if ys:
+        y0, y1 = ys[0], ys[-1]
+        inside = [ln for ln in lines if y0 - 1 <= (ln.top + ln.bottom) / 2 <= y1 + 1]
+        if not inside:
+            return None
+    else:
+        y0, y1 = lines[0].top - 1, lines[-1].bottom + 1
+    grid = grid_from_text(page, (x0, y0, x1, y1), ys=ys, xs=None, is_body_line=_is_body_line)
+    if grid is None or grid.n_cols < 2:
+        return None
+    return grid
 
 
 def _is_note_row(grid: Grid, r: int) -> bool:
@@ -470,8 +519,15 @@ def _rows_of(spec: TableSpec, part: _Part) -> list[Row]:
             text = gc.text
             box = gc.text_bbox() or gc.bbox
             cells.append(Cell.of(text, SourceRef(grid.page, box)))
-        if any(c.value.strip() for c in cells):
-            rows.append(Row(cells, grid.page))
+        if not any(c.value.strip() for c in cells):
+            continue
+        if not grid.ruled and rows:
+            # An unruled table: a line with text in one text column only and no amount
+            # is the wrapped rest of the row above.
+            merged = _join_split_row(spec, rows, [Row(cells, grid.page)])
+            if not merged:
+                continue
+        rows.append(Row(cells, grid.page))
     return rows
 
 
@@ -577,6 +633,16 @@ def _assemble(
     if first_grid is not None and not all(_is_meta(ln.text) for ln in between):
         first_grid = None
         grids = []
+    if first_grid is None:
+        meta_lines = [ln for ln in between if _is_meta(ln.text)]
+        start = max(
+            [title.line.bottom]
+            + [ln.bottom for ln in meta_lines if ln.top < title.line.bottom + 80]
+        )
+        unruled = _unruled_grid(lay, start, end)
+        if unruled is not None:
+            first_grid = unruled
+            grids = [unruled]
     after = _region_lines(lay, first_grid.bottom if first_grid else title.line.bottom, end)
     note = next((ln for ln in after if _NO_DATA_STRICT.search(ln.text) and len(ln.text) < 60), None)
     if first_grid is None and note is None and not (meta.unit or meta.department):
@@ -603,7 +669,7 @@ def _assemble(
         if nxt is None or nxt.page > title.page or (nxt.continued and nxt.spec is spec):
             pi = title.page + 1
             while pi < len(layouts) and prev is not None:
-                cont = _continuation(spec, layouts[pi], events, pi)
+                cont = _continuation(spec, layouts[pi], events, pi, prev.grid.ruled)
                 if cont is None:
                     break
                 g, cont_note = cont
@@ -647,12 +713,21 @@ def _continues(first: Grid, g: Grid, lay: PageLayout) -> bool:
 
 
 def _continuation(
-    spec: TableSpec, lay: PageLayout, events: list[_Title], pi: int
+    spec: TableSpec, lay: PageLayout, events: list[_Title], pi: int, prev_ruled: bool = True
 ) -> tuple[Grid, TextLine | None] | None:
     """The grid at the top of page *pi* when it continues the table, with a note line."""
-    if not lay.grids:
-        return None
-    g = lay.grids[0]
+    g = lay.grids[0] if lay.grids else None
+    if g is None or (not prev_ruled and g.top > min((ln.top for ln in lay.lines), default=1e9)):
+        if prev_ruled:
+            return None
+        own = [t for t in events if t.page == pi and t.continued and t.spec is spec]
+        others = [t.line.top for t in events if t.page == pi and t not in own]
+        top = max(
+            [t.line.bottom for t in own], default=min((ln.top for ln in lay.lines), default=0.0)
+        )
+        g = _unruled_grid(lay, top, min(others, default=lay.page.height + 1))
+        if g is None:
+            return None
     page_titles = [t for t in events if t.page == pi and t.line.top < g.top]
     if page_titles and not all(t.continued and t.spec is spec for t in page_titles):
         return None
