@@ -219,7 +219,7 @@ def _draw_grid(
     if t.rules in ("full", "rects"):
         for r, cells in enumerate(spans):
             y0, y1 = ys[r], ys[r + 1]
-            for col, span, _text in cells:
+            for col, _span, _text in cells:
                 pen.vline(xs[col], y0, y1, rect)
             pen.vline(xs[n], y0, y1, rect)
     elif t.rules == "outer":
