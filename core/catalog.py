@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 __all__ = [
     "TABLES",
@@ -90,6 +91,7 @@ class TitleMatch:
     year: int | None
     label: str  # 预算公开表1 / 表一, as printed, or ""
     continued: bool  # …（续）
+    fuzzy: bool = False  # matched by similarity only: confirm by the table's header
 
 
 def strip_label(text: str) -> str:
@@ -135,7 +137,12 @@ def _variant_matches(rest: str, variant: str) -> bool:
 
 
 def match_title(text: str) -> TitleMatch | None:
-    """Recognise a table title (any year, with or without a 表N label, 续 or not)."""
+    """Recognise a table title (any year, with or without a 表N label, 续 or not).
+
+    Exact variants first; then, for a line that looks like a title (ends in 表), the most
+    similar variant when it is clearly the best (``fuzzy=True``: the caller confirms it
+    by the table's header row).
+    """
     if len(text) > 80:
         return None
     rest, year, label, continued = split_title(text)
@@ -144,7 +151,6 @@ def match_title(text: str) -> TitleMatch | None:
     candidates = {rest}
     if rest.endswith(_NO_CARRYOVER):
         candidates.add(rest[: -len(_NO_CARRYOVER)])
-    # Department name printed in front of the title ("XX局部门收支总表"): keep the tail.
     for spec_ in TABLES:
         for variant in spec_.title_variants:
             v = normalize_title(variant)
@@ -153,7 +159,38 @@ def match_title(text: str) -> TitleMatch | None:
                 for vv in vs:
                     if _variant_matches(cand, vv):
                         return TitleMatch(spec_, year, label, continued)
+    return _fuzzy_match(rest, year, label, continued)
+
+
+_TITLE_LIKE = re.compile(r"表(?:\([^()]{1,8}\))*$")
+
+
+def _fuzzy_match(rest: str, year: int | None, label: str, continued: bool) -> TitleMatch | None:
+    if not 4 <= len(rest) <= 40 or not _TITLE_LIKE.search(rest) or year is None:
+        return None
+    scores: dict[str, float] = {}
+    for spec_ in TABLES:
+        best = 0.0
+        for variant in spec_.title_variants:
+            v = normalize_title(variant)
+            for vv in {v, v.removesuffix(_NO_CARRYOVER)}:
+                best = max(best, _similarity(rest, vv))
+        scores[spec_.key] = best
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    (key, top), (_, second) = ranked[0], ranked[1]
+    if top >= 0.75 and top - second >= 0.08:
+        return TitleMatch(spec(key), year, label, continued, fuzzy=True)
     return None
+
+
+def _similarity(a: str, b: str) -> float:
+    """Share of matching characters (a wildcard matches anything), as difflib's ratio."""
+    if WILDCARD in a:
+        b_chars = list(b)
+        a = "".join(
+            (b_chars[i] if ch == WILDCARD and i < len(b_chars) else ch) for i, ch in enumerate(a)
+        )
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
 def _spec(

@@ -38,6 +38,7 @@ class TableSpecSynth:
     note: str = ""
     pages: list[list[list[str]]] | None = None  # body rows of each page
     right_align_amounts: bool = True
+    title_in_grid: bool = False  # title and 部门名称/单位 drawn as ruled rows of the grid
 
 
 @dataclass
@@ -152,6 +153,11 @@ def _draw_table(pen: _Pen, t: TableSpecSynth) -> None:
     for w in t.widths:
         xs.append(xs[-1] + w)
     top = 60.0
+    if t.title_in_grid:
+        n = len(t.widths)
+        t.header = [[(t.title, n)], [(f"部门名称：{t.department}    单位：万元", n)], *t.header]
+        _draw_grid(pen, t, xs, top, t.rows, header=True)
+        return
     if t.label:
         pen.text(x0, top, t.label, s.font_size)
         top += s.font_size + 6

@@ -205,3 +205,77 @@ def test_title_with_unmapped_glyph_is_recognised() -> None:
     page = PageContent(1, 595, 842, 0, glyphs, segs)
     table = find_tables([page]).tables["expense_summary"]
     assert table.rows[0].texts() == body
+
+
+def test_title_and_unit_rows_inside_the_grid(tmp_path: Path) -> None:
+    t = TableSpecSynth(
+        "2024年预算支出总表",
+        [70, 180, 70, 70, 70],
+        EXPENSE_HEADER,
+        [
+            ["合计", "", "100.00", "60.00", "40.00"],
+            ["201", "一般公共服务支出", "100.00", "60.00", "40.00"],
+        ],
+        title_in_grid=True,
+    )
+    table = _read(build(tmp_path / "t.pdf", [t])).tables["expense_summary"]
+    assert table.title == "2024年预算支出总表"
+    assert (table.department, table.unit) == ("某县财政局", "万元")
+    assert [r.texts() for r in table.rows] == [
+        ["合计", "", "100.00", "60.00", "40.00"],
+        ["201", "一般公共服务支出", "100.00", "60.00", "40.00"],
+    ]
+
+
+def test_unfamiliar_title_wording_is_confirmed_by_the_header(tmp_path: Path) -> None:
+    good = TableSpecSynth(
+        "2024年一般公共预算基本支出经济科目表",
+        [130, 130, 70, 70, 70],
+        [
+            [
+                ("部门预算支出经济科目名称", 1),
+                ("政府预算支出经济科目名称", 1),
+                ("合计", 1),
+                ("人员经费", 1),
+                ("公用经费", 1),
+            ]
+        ],
+        [["合计", "", "10.00", "8.00", "2.00"]],
+    )
+    # Similar wording, but the header is not an expense table's: not taken as one.
+    bad = TableSpecSynth(
+        "2024年一般公共预算拨款收支总表", [120, 60, 130, 60, 60, 60], SUMMARY_HEADER, SUMMARY_ROWS
+    )
+    found = _read(build(tmp_path / "t.pdf", [good, bad]))
+    assert found.tables["basic_expense_economic"].rows[0].texts() == [
+        "合计",
+        "",
+        "10.00",
+        "8.00",
+        "2.00",
+    ]
+    assert "general_budget_expense" not in found.tables
+
+
+def test_running_header_on_table_pages_does_not_break_continuation(tmp_path: Path) -> None:
+    page1 = [["合计", "", "300.00", "200.00", "100.00"]]
+    page2 = [["201", "一般公共服务支出", "300.00", "200.00", "100.00"]]
+    tables = [
+        TableSpecSynth(
+            "2024年预算支出总表", [70, 180, 70, 70, 70], EXPENSE_HEADER, [], pages=[page1, page2]
+        ),
+        TableSpecSynth(
+            "2024年一般公共预算支出预算表", [70, 180, 70, 70, 70], EXPENSE_HEADER, page1 + page2
+        ),
+    ]
+    narrative = [f"第{i}页说明文字。" for i in range(12)]
+    found = _read(
+        build(
+            tmp_path / "t.pdf",
+            tables,
+            Style(running_header="某县财政局2024年部门预算"),
+            narrative=narrative,
+        )
+    )
+    assert [r.texts() for r in found.tables["expense_summary"].rows] == page1 + page2
+    assert found.tables["expense_summary"].department == "某县财政局"

@@ -21,7 +21,15 @@ from dataclasses import dataclass, field
 
 from core.amounts import is_amount_text
 from core.catalog import TABLES, TableSpec, match_title, strip_label
-from core.importer.grid import Grid, TextLine, cluster, find_grids, grid_from_text, text_lines
+from core.importer.grid import (
+    Grid,
+    GridCell,
+    TextLine,
+    cluster,
+    find_grids,
+    grid_from_text,
+    text_lines,
+)
 from core.importer.pages import PageContent
 from core.model import Cell, Row, SourceRef, Table
 
@@ -31,7 +39,8 @@ __all__ = ["TABLES", "FoundTables", "PageLayout", "find_tables", "layout_pages"]
 
 _SPACES = re.compile(r"\s+")
 _DEPT = re.compile(
-    r"(?:部门|单位|预算单位|编制单位|编制部门)(?:名称)?\s*[:：]\s*(.*?)\s*(?=单位\s*[:：]|金额单位|$)"
+    r"(?:(?:预算|编制)?部门(?:名称)?|(?:预算|编制)?单位名称|(?:预算|编制)单位)\s*[:：]\s*(.*?)\s*"
+    r"(?=(?:金额)?单位\s*[:：]|$)"
 )
 _UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*([万千百]?元|万|千)?")
 _NO_DATA = re.compile(
@@ -82,6 +91,7 @@ class _Title:
     page: int  # index into layouts
     line: TextLine
     text: str
+    fuzzy: bool = False  # matched by similarity: the header row must confirm it
 
 
 # --- page layout ---------------------------------------------------------------------
@@ -94,7 +104,14 @@ def layout_pages(pages: list[PageContent]) -> list[PageLayout]:
         grids = find_grids(p)
         grids = [_refine_grid(p, g) for g in grids]
         free = [g for g in p.glyphs if not any(_inside(g.cx, g.cy, gr.bbox) for gr in grids)]
-        layouts.append(PageLayout(p, grids, text_lines(free)))
+        lines = text_lines(free)
+        peeled = []
+        for g in grids:
+            g, title_lines = _peel_title_rows(g)
+            peeled.append(g)
+            lines.extend(title_lines)
+        lines.sort(key=lambda ln: (ln.top, ln.x0))
+        layouts.append(PageLayout(p, peeled, lines))
     _drop_running_lines(layouts)
     return layouts
 
@@ -117,6 +134,51 @@ def _refine_grid(page: PageContent, grid: Grid) -> Grid:
     return refined if refined is not None and refined.n_cols >= 2 else grid
 
 
+def _peel_title_rows(grid: Grid) -> tuple[Grid, list[TextLine]]:
+    """A spreadsheet printed with borders round its title and 部门名称/单位 rows: take those
+    rows off the top of the grid and return them as text lines."""
+    k = 0
+    lines: list[TextLine] = []
+    while k < min(grid.n_rows - 1, 4):
+        cells = [c for c in grid.cells_in_row(k) if c.text.strip() and c.row == k]
+        if not cells or len(cells) > 2:
+            break
+        if not all(match_title(c.text) is not None or _is_meta(c.text) for c in cells):
+            break
+        for c in cells:
+            lines.extend(text_lines(c.glyphs))
+        k += 1
+    if k == 0:
+        return grid, []
+    return _drop_top_rows(grid, k), lines
+
+
+def _drop_top_rows(grid: Grid, k: int) -> Grid:
+    copies: dict[int, GridCell] = {}
+    matrix = []
+    for r in range(k, grid.n_rows):
+        row = []
+        for c in range(grid.n_cols):
+            cell = grid.matrix[r][c]
+            if id(cell) not in copies:
+                top = max(cell.row, k)
+                copies[id(cell)] = GridCell(
+                    top - k,
+                    cell.col,
+                    cell.row + cell.rowspan - top,
+                    cell.colspan,
+                    cell.x0,
+                    grid.ys[top],
+                    cell.x1,
+                    cell.bottom,
+                    cell.glyphs,
+                )
+            row.append(copies[id(cell)])
+        matrix.append(row)
+    cells = sorted(copies.values(), key=lambda c: (c.row, c.col))
+    return Grid(grid.page, grid.xs, grid.ys[k:], cells, matrix, grid.ruled)
+
+
 def _norm_running(text: str) -> str:
     return re.sub(r"\d+", "#", _SPACES.sub("", text))
 
@@ -135,14 +197,19 @@ def _drop_running_lines(layouts: list[PageLayout]) -> None:
             if key not in seen:
                 seen.add(key)
                 counts[key] += 1
-    threshold = max(3, int(n * 0.3))
+    threshold = max(3, int(n * 0.15))
     for lay in layouts:
         kept = []
         for ln in lay.lines:
             band = _band(ln, lay.page.height)
             text = ln.text.strip()
             if band is not None and (
-                _PAGE_NUMBER.match(text) or counts[(_norm_running(text), band)] >= threshold
+                _PAGE_NUMBER.match(text)
+                or (
+                    counts[(_norm_running(text), band)] >= threshold
+                    and not _is_meta(text)
+                    and match_title(text) is None
+                )
             ):
                 continue
             kept.append(ln)
@@ -174,7 +241,9 @@ def _find_titles(layouts: list[PageLayout]) -> list[_Title]:
                 m = match_title(text)
                 if m is None:
                     continue
-                titles.append(_Title(m.spec, m.year, m.label, m.continued, pi, title_line, text))
+                titles.append(
+                    _Title(m.spec, m.year, m.label, m.continued, pi, title_line, text, m.fuzzy)
+                )
                 if used_next:
                     skip.add(li + 1)
                 break
@@ -685,6 +754,8 @@ def _assemble(
         if part is not parts[0] and part.grid.page != parts[0].grid.page:
             new_rows = _join_split_row(spec, table.rows, new_rows)
         table.rows.extend(new_rows)
+    if title.fuzzy and not (parts and _header_confirms(spec, parts[0])):
+        return None
     if parts:
         table.header = [
             _header_paths(parts[0].grid, parts[0].header_rows, parts[0].cols)[src]
@@ -702,6 +773,13 @@ def _assemble(
     table.unit = meta.unit
     table.unit_source = meta.unit_source
     return table
+
+
+def _header_confirms(spec: TableSpec, part: _Part) -> bool:
+    """Whether a table's printed header has the words typical of *spec*'s header."""
+    text = "".join(_header_paths(part.grid, part.header_rows, part.cols))
+    hits = sum(1 for w in spec.header_words if w in text)
+    return hits >= min(2, len(spec.header_words))
 
 
 def _continues(first: Grid, g: Grid, lay: PageLayout) -> bool:
