@@ -279,3 +279,35 @@ def test_running_header_on_table_pages_does_not_break_continuation(tmp_path: Pat
     )
     assert [r.texts() for r in found.tables["expense_summary"].rows] == page1 + page2
     assert found.tables["expense_summary"].department == "某县财政局"
+
+
+def test_columns_printed_in_another_order(tmp_path: Path) -> None:
+    header = [
+        [
+            ("科目编码", 1),
+            ("科目名称", 1),
+            ("合计", 1),
+            ("上年结转", 1),
+            ("一般公共预算", 1),
+            ("政府性基金", 1),
+            ("单位资金", 1),
+        ]
+    ]
+    rows = [
+        ["合计", "", "12.00", "2.00", "10.00", "", ""],
+        ["201", "一般公共服务支出", "12.00", "2.00", "10.00", "", ""],
+    ]
+    t = TableSpecSynth("2024年预算收入总表", [55, 150, 60, 60, 70, 60, 60], header, rows)
+    table = _read(build(tmp_path / "t.pdf", [t])).tables["income_summary"]
+    # canonical: 科目编码 科目名称 合计 一般公共预算 政府性基金 国有资本经营预算 财政专户管理资金 单位资金 上年结转
+    assert table.rows[1].texts() == [
+        "201",
+        "一般公共服务支出",
+        "12.00",
+        "10.00",
+        "",
+        "",
+        "",
+        "",
+        "2.00",
+    ]

@@ -465,6 +465,22 @@ def _map_columns(spec: TableSpec, paths: list[str]) -> list[int | None]:
             i += 1
         else:
             j += 1
+    # Columns printed in another order than the catalog's: pair what is left by label.
+    used = {v for v in out if v is not None}
+    left = sorted(
+        (
+            (score(i, j), i, j)
+            for i in range(n)
+            if out[i] is None
+            for j in range(m)
+            if j not in used
+        ),
+        key=lambda t: (-t[0], t[1], t[2]),
+    )
+    for sc, i, j in left:
+        if sc >= 3 and out[i] is None and j not in used:
+            out[i] = j
+            used.add(j)
     return out
 
 
