@@ -23,6 +23,7 @@ from core.model import (
     Cell,
     Disclosure,
     Field,
+    FundingLine,
     Indicator,
     OverallForm,
     Paragraph,
@@ -149,6 +150,16 @@ def to_contract(doc: Disclosure, *, provenance: bool = False) -> dict[str, Any]:
             fd["confidence"] = f.confidence
         if provenance:
             fd["pages"] = list(f.pages)
+            fd["boxes"] = [_src(b) for b in f.boxes]
+            fd["funding"] = [
+                {
+                    "label": _field_out(line.label, True),
+                    "period": _field_out(line.period, True),
+                    "annual": _field_out(line.annual, True),
+                    "total": line.total,
+                }
+                for line in f.funding
+            ]
         out["performance_forms"].append(fd)
     for o in doc.overall_forms:
         od: dict[str, Any] = {"kind": "overall", "page": o.page}
@@ -159,6 +170,7 @@ def to_contract(doc: Disclosure, *, provenance: bool = False) -> dict[str, Any]:
         od["indicators"] = [_indicator_out(i, provenance, False) for i in o.indicators]
         if provenance:
             od["pages"] = list(o.pages)
+            od["boxes"] = [_src(b) for b in o.boxes]
         out["overall_forms"].append(od)
     for s in doc.narrative:
         sd: dict[str, Any] = {"part": s.part, "heading": s.heading, "text": s.text.value}
@@ -270,6 +282,16 @@ def _from_contract(data: dict[str, Any]) -> Disclosure:
                 f.fields[name] = _field_in(fd[name])
         f.indicators = [_indicator_in(i) for i in fd.get("indicators") or []]
         f.confidence = str(fd.get("confidence") or "")
+        f.boxes = [b for b in (_unsrc(v) for v in fd.get("boxes") or []) if b is not None]
+        f.funding = [
+            FundingLine(
+                label=_field_in(ld.get("label")),
+                period=_field_in(ld.get("period")),
+                annual=_field_in(ld.get("annual")),
+                total=bool(ld.get("total")),
+            )
+            for ld in fd.get("funding") or []
+        ]
         doc.performance_forms.append(f)
     for od in data.get("overall_forms") or []:
         o = OverallForm(page=_int(od.get("page")), pages=[int(p) for p in od.get("pages") or []])
@@ -278,6 +300,7 @@ def _from_contract(data: dict[str, Any]) -> Disclosure:
                 o.fields[name] = _field_in(od[name])
         o.budget_lines = {str(k): _field_in(v) for k, v in (od.get("budget_lines") or {}).items()}
         o.indicators = [_indicator_in(i) for i in od.get("indicators") or []]
+        o.boxes = [b for b in (_unsrc(v) for v in od.get("boxes") or []) if b is not None]
         doc.overall_forms.append(o)
     for sd in data.get("narrative") or []:
         text = str(sd.get("text") or "")

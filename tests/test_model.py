@@ -156,3 +156,26 @@ def test_stale_edit_is_refused_and_changes_nothing() -> None:
         apply_edit(doc, RemoveRow("project_expense_current", 0, ("wrong",)))
     with pytest.raises(EditError):
         apply_edit(doc, SetValue(CellRef("no_such_table", 0, 0), "", "x"))
+
+
+def test_provenance_json_keeps_everything_the_importer_found() -> None:
+    """The project file stores documents as provenance JSON: nothing may be lost."""
+    from conftest import imported
+
+    doc = imported("lo", "003")
+    data = to_contract(doc, provenance=True)
+    again = from_contract(data)
+    assert to_contract(again, provenance=True) == data
+    form = doc.performance_forms[0]
+    back = again.performance_forms[0]
+    # Boxes are kept to 0.01 pt.
+    assert [b.page for b in back.boxes] == [b.page for b in form.boxes] and form.boxes
+    assert all(
+        abs(x - y) < 0.01
+        for a, b in zip(back.boxes, form.boxes, strict=True)
+        for x, y in zip(a.bbox, b.bbox, strict=True)
+    )
+    assert [(f.label.value, f.period.value, f.annual.value) for f in back.funding] == [
+        (f.label.value, f.period.value, f.annual.value) for f in form.funding
+    ]
+    assert len(again.narrative) == len(doc.narrative) > 0
