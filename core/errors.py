@@ -10,6 +10,7 @@ from __future__ import annotations
 
 __all__ = [
     "EncryptedPdfError",
+    "ExcelImportError",
     "InputFileError",
     "NotADisclosureError",
     "PdfReadError",
@@ -71,3 +72,13 @@ class ProjectVersionError(ProjectFileError):
 
 class ProjectReadOnlyError(ProjectFileError):
     """The project file or its folder cannot be written: it is open read-only."""
+
+
+class ExcelImportError(WorkbenchError):
+    """An Excel workbook that cannot be read back: not an xlsx, a sheet renamed or
+    missing, text in an amount cell, extra rows, a workbook of another document. Nothing
+    is applied. ``problems`` lists every problem found (each names its sheet and cell)."""
+
+    def __init__(self, zh: str, en: str, problems: tuple[object, ...] = ()) -> None:
+        super().__init__(zh, en)
+        self.problems = tuple(problems)
