@@ -181,6 +181,7 @@ def to_contract(doc: Disclosure, *, provenance: bool = False) -> dict[str, Any]:
             sd["paragraphs"] = [{"text": p.text, "src": _src(p.source)} for p in s.paragraphs]
         out["narrative"].append(sd)
     if provenance:
+        out["cover_title_src"] = _src(doc.cover_title_source)
         out["glossary"] = [_field_out(g, True) for g in doc.glossary]
         out["artifacts"] = list(doc.artifacts)
         out["scanned_pages"] = list(doc.scanned_pages)
@@ -233,6 +234,7 @@ def _from_contract(data: dict[str, Any]) -> Disclosure:
         source_file=str(src.get("file") or ""),
         page_count=int(src.get("pages") or 0),
         cover_title=str(data.get("cover_title") or ""),
+        cover_title_source=_unsrc(data.get("cover_title_src")),
     )
     for key, td in (data.get("tables") or {}).items():
         if key not in TABLE_KEYS:

@@ -29,6 +29,7 @@ __all__ = [
     "Cell",
     "Disclosure",
     "Field",
+    "FundingLine",
     "Indicator",
     "OverallForm",
     "PerformanceForm",
@@ -231,6 +232,17 @@ class Indicator:
 
 
 @dataclass(slots=True)
+class FundingLine:
+    """One line of a project form's 项目资金 block: its printed label and the 实施期 and
+    年度 amounts (e.g. ``其中：中央财政资金 | 0 | 其中：中央财政资金 | 0``)."""
+
+    label: Field = field(default_factory=Field)
+    period: Field = field(default_factory=Field)
+    annual: Field = field(default_factory=Field)
+    total: bool = False  # the 资金总额 line
+
+
+@dataclass(slots=True)
 class PerformanceForm:
     """A 项目支出绩效目标表 (or 申报表): fields keyed by FORM_FIELDS, and indicators."""
 
@@ -240,6 +252,10 @@ class PerformanceForm:
     indicators: list[Indicator] = field(default_factory=list)
     confidence: str = ""  # "low" when rebuilt from garbled text
     kind: str = "project"
+    # Every line of the 项目资金 block as printed, the totals line first.
+    funding: list[FundingLine] = field(default_factory=list)
+    # Where the form was printed: one box per page (title, grid and footer).
+    boxes: list[SourceRef] = field(default_factory=list)
 
     def get(self, name: str) -> Field:
         if name not in self.fields:
@@ -264,6 +280,8 @@ class OverallForm:
     budget_lines: dict[str, Field] = field(default_factory=dict)
     indicators: list[Indicator] = field(default_factory=list)
     kind: str = "overall"
+    # Where the form was printed: one box per page (title, grid and footer).
+    boxes: list[SourceRef] = field(default_factory=list)
 
     def get(self, name: str) -> Field:
         if name not in self.fields:
@@ -308,6 +326,7 @@ class Disclosure:
     source_file: str = ""
     page_count: int = 0
     cover_title: str = ""
+    cover_title_source: SourceRef | None = None
     tables: dict[str, Table] = field(default_factory=dict)
     performance_forms: list[PerformanceForm] = field(default_factory=list)
     overall_forms: list[OverallForm] = field(default_factory=list)

@@ -94,10 +94,17 @@ def import_pages(
     doc.year = found.year
     doc.unit = found.unit or "万元"
     step(2, "识别绩效目标表")
-    doc.performance_forms, doc.overall_forms = forms.parse_forms(pages)
+    layouts = found.layouts
+    doc.performance_forms, doc.overall_forms = forms.parse_forms(pages, layouts=layouts)
     step(3, "识别情况说明")
-    text = narrative.parse_narrative(pages, found.table_pages)
+    text = narrative.parse_narrative(
+        pages,
+        found.table_pages,
+        layouts=layouts,
+        forms=(doc.performance_forms, doc.overall_forms),
+    )
     doc.cover_title = text.cover_title
+    doc.cover_title_source = text.cover_source
     doc.narrative = text.sections
     doc.glossary = text.glossary
     if not doc.department and text.department:

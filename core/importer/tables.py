@@ -71,6 +71,8 @@ class FoundTables:
     unit: str = ""
     # Pages that belong to the tables part (for the narrative parser to skip).
     table_pages: set[int] = field(default_factory=set)
+    # Every page's grids and free lines, for the form and narrative parsers.
+    layouts: list[PageLayout] = field(default_factory=list)
 
 
 @dataclass
@@ -198,6 +200,10 @@ def _drop_running_lines(layouts: list[PageLayout]) -> None:
                 seen.add(key)
                 counts[key] += 1
     threshold = max(3, int(n * 0.15))
+    # A repeated line in larger type than the body is a title (form titles repeat on
+    # every form page), not a running header.
+    sizes = sorted(g.size for lay in layouts for g in lay.page.glyphs[:400])
+    body = sizes[len(sizes) // 2] if sizes else 10.0
     for lay in layouts:
         kept = []
         for ln in lay.lines:
@@ -207,6 +213,7 @@ def _drop_running_lines(layouts: list[PageLayout]) -> None:
                 _PAGE_NUMBER.match(text)
                 or (
                     counts[(_norm_running(text), band)] >= threshold
+                    and ln.size < 1.2 * body
                     and not _is_meta(text)
                     and match_title(text) is None
                 )
@@ -648,7 +655,7 @@ def _join_split_row(spec: TableSpec, rows: list[Row], new: list[Row]) -> list[Ro
 def find_tables(pages: list[PageContent]) -> FoundTables:
     layouts = layout_pages(pages)
     titles = _find_titles(layouts)
-    found = FoundTables()
+    found = FoundTables(layouts=layouts)
     events = sorted(titles, key=lambda t: (t.page, t.line.top))
     depts: Counter[str] = Counter()
     years: Counter[int] = Counter()
