@@ -52,6 +52,7 @@ def run(argv: list[str]) -> int:
     try:
         return int(args.func(args) or 0)
     except WorkbenchError as exc:
+        logger.info("%s (exit %d): %s", type(exc).__name__, exc.exit_code, exc.en)
         print(exc.user_message(), file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The log file of programs the tests start (main.py in a subprocess) goes to a temporary
+# folder, not to the user's data folder (core.logsetup).
+os.environ.setdefault("BUDGET_WORKBENCH_HOME", tempfile.mkdtemp(prefix="bw-test-home-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from core.atomic import atomic_write
 from core.contract import to_contract
-from core.errors import InputFileError
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -42,18 +40,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write *text* to *path* through a temporary file in the same folder."""
-    folder = path.resolve().parent
-    if not folder.is_dir():
-        raise InputFileError(
-            f"输出文件夹不存在：{folder}", f"output folder does not exist: {folder}"
-        )
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write *text* (and a final newline) to *path* through a temporary file in the same
+    folder (:func:`core.atomic.atomic_write`): a failure leaves *path* as it was."""
+    with atomic_write(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.write("\n")
