@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["SEVERITIES", "Finding", "Location", "Severity"]
+__all__ = ["FORM_TABLE_ALIAS", "SEVERITIES", "Finding", "Location", "Severity"]
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+FORM_TABLE_ALIAS = "performance_form"
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,11 @@ class Location:
             d: dict[str, Any] = {"form": self.form, "field": self.field}
             if self.overall:
                 d["overall"] = True
+            else:
+                # The corpus scorer (score_checks.py) names a project form as the pseudo
+                # table "performance_form" with the form's index as its row.
+                d["table"] = FORM_TABLE_ALIAS
+                d["row"] = self.form
             return d
         if self.section is not None or self.section_index is not None:
             return {
@@ -58,6 +64,8 @@ class Location:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Location:
+        if d.get("form") is not None:
+            return cls(form=d["form"], field=d.get("field"), overall=bool(d.get("overall")))
         return cls(
             table=d.get("table"),
             row=d.get("row"),
