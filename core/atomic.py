@@ -75,17 +75,24 @@ def atomic_write(
         ) from exc
     tmp = Path(name)
     try:
-        if mode is None:
-            os.close(fd)
-            yield tmp
-        else:
-            if "w" not in mode:
+        try:
+            if mode is None:
                 os.close(fd)
-                raise ValueError(f"atomic_write needs a writing mode, not {mode!r}")
-            fh: IO[Any]
-            with os.fdopen(fd, mode, **open_kwargs) as fh:
-                yield fh
-                fh.flush()
+                yield tmp
+            else:
+                if "w" not in mode:
+                    os.close(fd)
+                    raise ValueError(f"atomic_write needs a writing mode, not {mode!r}")
+                fh: IO[Any]
+                with os.fdopen(fd, mode, **open_kwargs) as fh:
+                    yield fh
+                    fh.flush()
+        except OSError as exc:
+            # Disk full, a file system that went away, no permission: say so plainly.
+            raise AtomicWriteError(
+                f"无法写入输出文件：{target.name}（{exc.strerror or exc}；磁盘是否已满或没有写权限？）",
+                f"cannot write {target}: {exc}",
+            ) from exc
         fsync_path(tmp)
         try:
             os.replace(tmp, target)

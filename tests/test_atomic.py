@@ -146,8 +146,9 @@ def test_pdf_export_failing_while_writing_keeps_the_old_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(document, "_build", half_written)
-    with pytest.raises(OSError):
+    with pytest.raises(WorkbenchError) as info:
         export_pdf(doc, target)
+    assert "磁盘" in info.value.zh
     assert_untouched(target)
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -12,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
-from core.errors import InputFileError
+from core.atomic import atomic_write
 from core.store.audit import AuditEntry
 
 logger = logging.getLogger(__name__)
@@ -72,22 +70,5 @@ def export_audit_log(entries: Iterable[AuditEntry], path: str | Path, *, title: 
 
 
 def _save_atomically(wb: Workbook, target: Path) -> None:
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:
-        raise InputFileError(
-            f"无法在该文件夹写入修改记录：{target.parent}（{exc.strerror or exc}）",
-            f"cannot write the audit log to {target.parent}: {exc}",
-        ) from exc
-    os.close(fd)
-    try:
+    with atomic_write(target) as tmp:
         wb.save(tmp)
-        os.replace(tmp, target)
-    except OSError as exc:
-        raise InputFileError(
-            f"无法写入修改记录文件：{target}（{exc.strerror or exc}）",
-            f"cannot write the audit log {target}: {exc}",
-        ) from exc
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -26,8 +26,6 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
-import tempfile
 from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass, field
@@ -47,8 +45,8 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core.amounts import DASHES, format_amount, normalize_amount_text, parse_amount
+from core.atomic import atomic_write
 from core.catalog import TABLE_KEYS, TableSpec, spec, standard_title
-from core.errors import InputFileError, WorkbenchError
 from core.model import Disclosure, Indicator, OverallForm, PerformanceForm, Table
 from core.validation.findings import Finding
 
@@ -243,30 +241,8 @@ def build_workbook(doc: Disclosure, findings: Sequence[Finding]) -> Workbook:
 
 def save_atomic(wb: Workbook, target: Path) -> None:
     """Save *wb* to *target* through a temporary file in the same folder."""
-    folder = target.resolve().parent
-    if not folder.is_dir():
-        raise InputFileError(
-            f"输出文件夹不存在：{folder}", f"output folder does not exist: {folder}"
-        )
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".xlsx.tmp", dir=folder)
-    os.close(fd)
-    try:
+    with atomic_write(target) as tmp:
         wb.save(tmp)
-        os.replace(tmp, target)
-    except PermissionError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise WorkbenchError(
-            f"无法写入“{target.name}”：文件被占用或没有写权限（是否已在 Excel/WPS 中打开？）",
-            f"cannot write {target}: {exc}",
-        ) from exc
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise WorkbenchError(
-            f"无法写入“{target.name}”（{exc.strerror or exc}）", f"cannot write {target}: {exc}"
-        ) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # --- cells ----------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from reportlab.platypus import (
 )
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from core.atomic import AtomicWriteError, atomic_write
 from core.catalog import TABLES
 from core.errors import WorkbenchError
 from core.model import Disclosure, Section
@@ -414,31 +414,11 @@ def export_pdf(
     """
     t0 = time.perf_counter()
     target = Path(path)
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise ExportError(f"输出文件夹不存在：{folder}", f"output folder does not exist: {folder}")
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:
-        raise ExportError(
-            f"无法写入输出文件夹：{folder}（{exc.strerror}）", f"cannot write to {folder}: {exc}"
-        ) from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        pages = _build(doc, str(tmp), progress, cancel)
-        with tmp.open("rb+") as fh:
-            os.fsync(fh.fileno())
-        try:
-            os.replace(tmp, target)
-        except OSError as exc:
-            raise ExportError(
-                f"无法写入输出文件：{target}（{exc.strerror}，文件可能已在其他程序中打开）",
-                f"cannot write {target}: {exc}",
-            ) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+        with atomic_write(target) as tmp:
+            pages = _build(doc, str(tmp), progress, cancel)
+    except AtomicWriteError as exc:
+        raise ExportError(exc.zh, exc.en) from exc
     seconds = time.perf_counter() - t0
     if progress is not None:
         progress(1, 1, "完成")
