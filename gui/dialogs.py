@@ -4,19 +4,24 @@
     dialogs.show_error(parent, title, text)
     if dialogs.ask_save_changes(parent, name) == dialogs.SAVE: ...
 
-In tests, ``with dialogs.silenced(answer=...) as shown:`` records every message instead
-of opening a box (``shown`` is a list of :class:`Shown`) and answers questions with
-*answer*.
+File choosers (打开/保存为) go through :func:`choose_open_file` and
+:func:`choose_save_file`.
+
+In tests, ``with dialogs.silenced(answer=..., files=[...]) as shown:`` records every
+message instead of opening a box (``shown`` is a list of :class:`Shown`), answers
+questions with *answer* and file choosers with the next of *files* (None — cancelled —
+when they run out).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from gui.i18n import tr
 
@@ -25,11 +30,14 @@ logger = logging.getLogger(__name__)
 SAVE = "save"
 DISCARD = "discard"
 CANCEL = "cancel"
+YES = "yes"
 
 
 @dataclass(frozen=True)
 class Shown:
-    kind: str  # "error" | "warning" | "info" | "question" | "password"
+    kind: (
+        str  # "error" | "warning" | "info" | "question" | "password" | "text" | "open" | "save-as"
+    )
     title: str
     text: str
     details: str = ""
@@ -37,18 +45,23 @@ class Shown:
 
 _silenced: list[Shown] | None = None
 _answer: object = None
+_files: list[Path | None] = []
 
 
 @contextmanager
-def silenced(answer: object = None) -> Iterator[list[Shown]]:
-    """Record messages instead of showing them; questions get *answer*."""
-    global _silenced, _answer
-    previous = (_silenced, _answer)
+def silenced(
+    answer: object = None, files: Iterable[str | Path | None] = ()
+) -> Iterator[list[Shown]]:
+    """Record messages instead of showing them; questions get *answer*, file choosers
+    the next of *files*."""
+    global _silenced, _answer, _files
+    previous = (_silenced, _answer, _files)
     _silenced, _answer = [], answer
+    _files = [None if f is None else Path(f) for f in files]
     try:
         yield _silenced
     finally:
-        _silenced, _answer = previous
+        _silenced, _answer, _files = previous
 
 
 def _record(kind: str, title: str, text: str, details: str = "") -> bool:
@@ -120,3 +133,65 @@ def ask_password(parent: QWidget | None, name: str) -> str | None:
         return _answer if isinstance(_answer, str) else None
     value, ok = QInputDialog.getText(parent, title, text, QLineEdit.EchoMode.Password)
     return value if ok else None
+
+
+def ask_yes_no(parent: QWidget | None, title: str, text: str) -> bool:
+    """A yes-or-no question (default: no); silenced, *answer* YES (or True) says yes."""
+    if _record("question", title, text):
+        return _answer is True or _answer == YES
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, text: str = "") -> str | None:
+    """A line of text (the reason for an edit), or None when the clerk cancels."""
+    if _record("text", title, label):
+        return _answer if isinstance(_answer, str) else None
+    value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+    return value if ok else None
+
+
+def _chosen(kind: str, title: str, start: str) -> tuple[bool, Path | None]:
+    if not _record(kind, title, start):
+        return False, None
+    return True, (_files.pop(0) if _files else None)
+
+
+def choose_open_file(
+    parent: QWidget | None, title: str, start: str | Path = "", filters: str = ""
+) -> Path | None:
+    """The file chooser for opening; None when cancelled."""
+    silent, path = _chosen("open", title, str(start))
+    if silent:
+        return path
+    chosen, _ = QFileDialog.getOpenFileName(parent, title, str(start), filters)
+    return Path(chosen) if chosen else None
+
+
+def choose_save_file(
+    parent: QWidget | None, title: str, start: str | Path = "", filters: str = "", suffix: str = ""
+) -> Path | None:
+    """The file chooser for saving; None when cancelled. The clerk has agreed to
+    replace the file returned if it exists. *suffix* (".bwproj") is added when the
+    clerk typed a name without it."""
+    silent, path = _chosen("save-as", title, str(start))
+    if not silent:
+        chosen, _ = QFileDialog.getSaveFileName(parent, title, str(start), filters)
+        path = Path(chosen) if chosen else None
+    if path is not None and suffix and path.suffix.lower() != suffix.lower():
+        path = path.with_name(path.name + suffix)
+        # The chooser asked about the name as typed, not about this one.
+        if path.exists() and not ask_yes_no(
+            parent,
+            tr("文件已存在"),
+            tr("“{name}”已存在。要替换它吗？").format(name=path.name),
+        ):
+            return None
+    return path

@@ -393,6 +393,13 @@ class FormEditor(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.splitter)
         session.values_changed.connect(self._update_title)
+        session.document_replaced.connect(self._update_buttons)
+        session.read_only_changed.connect(self._update_buttons)
+
+    def _update_buttons(self, *_args) -> None:
+        writable = not self.session.read_only
+        self.insert_button.setEnabled(writable)
+        self.remove_button.setEnabled(writable)
 
     def set_form(self, owner: str, index: int) -> None:
         self.fields.set_form(owner, index)

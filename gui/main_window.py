@@ -6,8 +6,10 @@ findings. Selecting a value or a finding draws a rectangle where it was printed;
 clicking a printed value selects it. Opening a file shows its first page at once and
 parses it in a worker thread (progress bar, cancel).
 
-The window is given what it uses: the settings and the document session (the session
-holds the document, the findings and the undo stack; the project file plugs in there).
+The window is given what it uses: the settings, the document session (the session
+holds the document, the findings and the undo stack; the project file plugs in there) and
+the recent-files list. The 文件 menu's project part is :mod:`gui.project_file`, its
+exports :mod:`gui.export_actions`; the 修改记录 dock is :mod:`gui.audit_view`.
 """
 
 from __future__ import annotations
@@ -19,24 +21,33 @@ from pathlib import Path
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
+    QDockWidget,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QProgressBar,
+    QPushButton,
     QSpinBox,
     QSplitter,
     QStackedWidget,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from core.edits import CellRef, FieldRef, IndicatorRef, Ref, SectionRef
 from core.errors import WorkbenchError
+from core.loading import sniff
 from core.logsetup import log_dir
 from core.model import SourceRef
+from core.recent import RecentFiles
+from core.store import AuditEntry, Project
 from core.validation.findings import Finding
 from gui import dialogs
 from gui import settings as S
+from gui.audit_view import AuditView
+from gui.export_actions import ExportActions
 from gui.finding_index import NavKey, findings_at, location_item, location_ref, ref_item, worst
 from gui.findings_panel import FindingsPanel
 from gui.form_editor import FieldsModel, FormEditor
@@ -45,6 +56,7 @@ from gui.narrative_editor import NarrativeEditor
 from gui.navigator import NavigatorModel, NavigatorView
 from gui.pdf_pages import PdfOpenError, PdfPages, PdfPasswordError
 from gui.pdf_view import PdfView
+from gui.project_file import ProjectFiles, recent_store
 from gui.provenance import (
     ParagraphRef,
     TableRef,
@@ -56,14 +68,20 @@ from gui.provenance import (
 from gui.session import DocumentSession
 from gui.settings import Settings
 from gui.table_editor import TableEditor
-from gui.table_view import SheetView
+from gui.table_view import RESTORE_SHORTCUT, SheetView
 from gui.worker import ImportJob
 
 logger = logging.getLogger(__name__)
 
 APP_TITLE = QT_TRANSLATE_NOOP("MainWindow", "预算公开工作台")
 FILE_FILTER = QT_TRANSLATE_NOOP(
-    "MainWindow", "部门预算公开 PDF (*.pdf);;项目文件 (*.bwproj);;JSON 文件 (*.json);;所有文件 (*)"
+    "MainWindow",
+    "部门预算公开 PDF 或项目 (*.pdf *.bwproj);;部门预算公开 PDF (*.pdf);;"
+    "项目文件 (*.bwproj);;JSON 文件 (*.json);;所有文件 (*)",
+)
+READ_ONLY_BANNER = QT_TRANSLATE_NOOP(
+    "MainWindow",
+    "此项目以只读方式打开：{why}修改不会被保存。要继续修改，请“另存为”到可以写入的位置。",
 )
 
 EMPTY_HINT = QT_TRANSLATE_NOOP("", "请在目录中选择一张报表、一张绩效目标表或一节情况说明。")
@@ -81,10 +99,13 @@ class MainWindow(QMainWindow):
         settings: Settings,
         session: DocumentSession | None = None,
         parent: QWidget | None = None,
+        recent: RecentFiles | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.session = session or DocumentSession(parent=self)
+        self.recent = recent or RecentFiles(recent_store(settings))
+        self.source_password_required = False  # the PDF shown needed a password
         self._job: ImportJob | None = None
         self._opening: Path | None = None
         self._password: str | None = None  # of the PDF being opened
@@ -138,7 +159,24 @@ class MainWindow(QMainWindow):
         self.bottom_splitter.setSizes([680, 200])
         for s in (self.right_splitter, self.main_splitter, self.bottom_splitter):
             s.setChildrenCollapsible(False)
-        self.setCentralWidget(self.bottom_splitter)
+        self.banner = self._build_banner()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.bottom_splitter)
+        self.setCentralWidget(central)
+
+        self.audit_view = AuditView(self.session)
+        self.audit_dock = QDockWidget(tr("修改记录"), self)
+        self.audit_dock.setObjectName("audit_dock")
+        self.audit_dock.setWidget(self.audit_view)
+        self.audit_dock.setAllowedAreas(
+            Qt.DockWidgetArea.BottomDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.audit_dock)
+        self.audit_dock.hide()
 
         self.progress = QProgressBar()
         self.progress.setMaximumWidth(260)
@@ -154,6 +192,23 @@ class MainWindow(QMainWindow):
         self.resize(1400, 900)
         self.setAcceptDrops(True)  # drop a PDF on the window to open it
 
+    def _build_banner(self) -> QFrame:
+        """The read-only notice above the panes (hidden unless a project is read-only)."""
+        banner = QFrame()
+        banner.setObjectName("read_only_banner")
+        banner.setStyleSheet(
+            "#read_only_banner { background: #fff4ce; border-bottom: 1px solid #e0c060; }"
+        )
+        self.banner_label = QLabel()
+        self.banner_label.setWordWrap(True)
+        self.banner_button = QPushButton(tr("另存为…"))
+        row = QHBoxLayout(banner)
+        row.setContentsMargins(10, 6, 10, 6)
+        row.addWidget(self.banner_label, 1)
+        row.addWidget(self.banner_button)
+        banner.hide()
+        return banner
+
     def _action(self, text: str, slot, shortcut=None, checkable: bool = False) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
@@ -168,6 +223,8 @@ class MainWindow(QMainWindow):
             tr("打开…"), lambda: self.open_file(), QKeySequence.StandardKey.Open
         )
         self.save_action = self._action(tr("保存"), self.save, QKeySequence.StandardKey.Save)
+        self.projects = ProjectFiles(self, self.session, self.settings, self.recent)
+        self.exports = ExportActions(self, self.session, self.settings)
         self.quit_action = self._action(tr("退出"), self.close, QKeySequence.StandardKey.Quit)
         self.undo_action = stack.createUndoAction(self, tr("撤销"))
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
@@ -175,7 +232,13 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         self.insert_row_action = self._action(tr("插入行"), self._insert_row, "Ctrl+Ins")
         self.remove_row_action = self._action(tr("删除行"), self._remove_rows, "Ctrl+Del")
-        self.restore_action = self._action(tr("恢复印刷值"), self._restore_printed)
+        self.restore_action = self._action(
+            tr("恢复印刷值"), self._restore_printed, RESTORE_SHORTCUT
+        )
+        self.restore_action.setToolTip(tr("把所选单元格恢复为 PDF 上印刷的原值（一步，可撤销）"))
+        self.audit_action = self.audit_dock.toggleViewAction()
+        self.audit_action.setText(tr("修改记录"))
+        self.audit_action.setShortcut(QKeySequence("Ctrl+Shift+H"))
         self.zoom_in_action = self._action(
             tr("放大"), self.pdf_view.zoom_in, QKeySequence.StandardKey.ZoomIn
         )
@@ -207,7 +270,12 @@ class MainWindow(QMainWindow):
         self.log_folder_action = self._action(tr("打开日志文件夹"), self._open_log_folder)
 
         menu = self.menuBar().addMenu(tr("文件(&F)"))
-        menu.addActions([self.open_action, self.save_action])
+        menu.addActions([self.projects.new_action, self.open_action])
+        menu.addMenu(self.projects.recent_menu)
+        menu.addSeparator()
+        menu.addActions([self.save_action, self.projects.save_as_action])
+        menu.addSeparator()
+        menu.addActions(self.exports.actions())
         menu.addSeparator()
         menu.addAction(self.quit_action)
         menu = self.menuBar().addMenu(tr("编辑(&E)"))
@@ -218,6 +286,8 @@ class MainWindow(QMainWindow):
         menu.addActions([self.zoom_in_action, self.zoom_out_action, self.fit_width_action])
         menu.addSeparator()
         menu.addActions([self.prev_page_action, self.next_page_action])
+        menu.addSeparator()
+        menu.addAction(self.audit_action)
         menu = self.menuBar().addMenu(tr("检查(&C)"))
         menu.addActions([self.next_finding_action, self.prev_finding_action, self.recheck_action])
         menu = self.menuBar().addMenu(tr("帮助(&H)"))
@@ -230,6 +300,8 @@ class MainWindow(QMainWindow):
         bar.addActions([self.open_action, self.save_action])
         bar.addSeparator()
         bar.addActions([self.undo_action, self.redo_action])
+        bar.addSeparator()
+        bar.addAction(self.audit_action)
         bar.addSeparator()
         bar.addActions([self.zoom_out_action, self.zoom_in_action, self.fit_width_action])
         bar.addSeparator()
@@ -254,6 +326,14 @@ class MainWindow(QMainWindow):
         s.findings_changed.connect(self._findings_changed)
         s.reveal_requested.connect(self._reveal)
         s.edit_rejected.connect(lambda why: self.statusBar().showMessage(why, 8000))
+        s.store_failed.connect(self._store_failed)
+        s.read_only_changed.connect(lambda _ro: self._update_state())
+        self.banner_button.clicked.connect(lambda: self.projects.save_as())
+        for source in (self.projects, self.exports, self.audit_view):
+            source.message.connect(lambda m: self.statusBar().showMessage(m, 10000))
+        self.projects.project_opened.connect(lambda _p: self._update_state())
+        self.audit_view.entry_activated.connect(self.go_to_entry)
+        self.audit_view.save_requested.connect(self.save)
         self.navigator.selectionModel().currentChanged.connect(self._navigator_changed)
         self.pdf_view.page_clicked.connect(self._page_clicked)
         self.pdf_view.current_page_changed.connect(self._page_changed)
@@ -329,22 +409,54 @@ class MainWindow(QMainWindow):
 
     def _update_title(self, *_args) -> None:
         name = self.session.display_name or (self._opening.name if self._opening else "")
+        if name and self.session.read_only:
+            name += self.tr("（只读）")
         self.setWindowTitle(f"{name}[*] — {self.tr(APP_TITLE)}" if name else self.tr(APP_TITLE))
         self.setWindowModified(self.session.is_modified())
         self._update_actions()
 
+    def _update_state(self) -> None:
+        """After the document, or its project, changed: the saver, banner and title."""
+        s = self.session
+        if s.project is not None and s.project.read_only:
+            s.saver = self.projects.save_as  # 保存 a read-only project: a writable copy
+        elif s.project is not None:
+            s.saver = lambda: True  # every edit is already in the file
+        elif self.projects.can_create():
+            s.saver = self.projects.save_new
+        else:
+            s.saver = None  # a JSON document: nothing to save it to
+        project = s.project
+        if project is not None and project.read_only:
+            why = project.read_only_reason.zh if project.read_only_reason is not None else ""
+            if why and not why.endswith(("。", "！", "？")):
+                why += "。"
+            self.banner_label.setText(self.tr(READ_ONLY_BANNER).format(why=why))
+            self.banner.show()
+        else:
+            self.banner.hide()
+        self.audit_view.update_contents()  # (the saver decides what it offers)
+        self._update_title()
+
     def _update_actions(self, *_args) -> None:
         has_doc = self.session.document is not None
+        # A project saves itself; 保存 stays available to say so (clerks press Ctrl+S).
         self.save_action.setEnabled(
-            has_doc and self.session.saver is not None and self.session.is_modified()
+            has_doc
+            and self.session.saver is not None
+            and (self.session.is_modified() or self.session.project is not None)
         )
+        self.projects.save_as_action.setEnabled(
+            self.session.project is not None or self.projects.can_create()
+        )
+        self.exports.update_actions()
         sheet = self._active_sheet()
         can_rows = (
             sheet is not None and sheet.sheet() is not None and sheet.sheet().can_change_rows()
         )
         self.insert_row_action.setEnabled(bool(can_rows))
         self.remove_row_action.setEnabled(bool(can_rows))
-        self.restore_action.setEnabled(sheet is not None)
+        self.restore_action.setEnabled(sheet is not None and not self.session.read_only)
         self.recheck_action.setEnabled(has_doc)
         has_pages = self.pdf_view.page_count() > 0
         for a in (
@@ -363,15 +475,18 @@ class MainWindow(QMainWindow):
         worker. False when nothing was started."""
         if path is None:
             start = self.settings.value(S.LAST_DIRECTORY)
-            chosen, _ = QFileDialog.getOpenFileName(
-                self, self.tr("打开部门预算公开文件"), start, self.tr(FILE_FILTER)
+            chosen = dialogs.choose_open_file(
+                self, self.tr("打开部门预算公开文件或项目"), start, self.tr(FILE_FILTER)
             )
-            if not chosen:
+            if chosen is None:
                 return False
             path = chosen
         path = Path(path)
         if not self.maybe_save():
             return False
+        if self._is_project(path):
+            self.cancel_open(wait=True)
+            return self.projects.open_project(path)
         self.file_chosen_at = time.perf_counter()
         self.cancel_open(wait=True)
         self.settings.set_value(S.LAST_DIRECTORY, str(path.parent))
@@ -389,6 +504,53 @@ class MainWindow(QMainWindow):
         self._start_job(path, self._password, after_first_page=pages is not None)
         return True
 
+    def _is_project(self, path: Path) -> bool:
+        try:
+            return sniff(path) == "project"
+        except WorkbenchError:
+            return False  # missing or unreadable: the worker says so
+
+    def show_project(self, project: Project, pdf_path: Path | None) -> None:
+        """Show an open project beside its source PDF (extracted from it); the session
+        takes the project over (and closes it when another document replaces it)."""
+        self.cancel_open(wait=True)
+        self._opening = project.path
+        pages, _refused = self._open_pages(pdf_path) if pdf_path is not None else (None, False)
+        self.source_password_required = self._password is not None
+        self.pdf_view.set_pages(pages, "" if pages else self.tr("没有可显示的原文页面。"))
+        self._update_page_controls()
+        self.session.set_project(project, pdf_path if pages else None)
+        self._opening = None
+        n = project.last_seq
+        self.statusBar().showMessage(
+            self.tr("已打开项目 {name}（{n} 条修改记录）").format(name=project.path.name, n=n)
+            + (self.tr("，只读") if project.read_only else ""),
+            15000,
+        )
+        self.document_loaded.emit()
+
+    def adopt_project(self, project: Project) -> None:
+        """The document shown was just saved as *project*: carry on with it, where the
+        clerk was."""
+        item = self._current_item
+        ref = self._current_ref()
+        page = self.pdf_view.current_page()
+        self.session.set_project(project, self.session.pdf_path, list(self.session.findings))
+        if item is not None:
+            self.show_item(item)
+        if ref is not None:
+            self.select_ref(ref, reveal_pdf=False)
+        if page:
+            self.pdf_view.go_to_page(page)
+
+    def _current_ref(self) -> Ref | None:
+        view = self._active_sheet()
+        model = view.sheet() if view is not None else None
+        if view is None or model is None or not view.currentIndex().isValid():
+            return None
+        ix = view.currentIndex()
+        return model.ref(ix.row(), ix.column())
+
     def show_document(
         self,
         doc,
@@ -402,6 +564,7 @@ class MainWindow(QMainWindow):
         self.cancel_open(wait=True)
         self._opening = path
         pages = self._open_pages(Path(pdf_path))[0] if pdf_path is not None else None
+        self.source_password_required = self._password is not None
         self.pdf_view.set_pages(pages, "" if pages else self.tr("没有可显示的原文页面。"))
         self._update_page_controls()
         self.session.set_document(doc, findings, path=path, pdf_path=pdf_path if pages else None)
@@ -497,7 +660,9 @@ class MainWindow(QMainWindow):
             return
         path = job.path
         pdf = path if self.pdf_view.page_count() else None
+        self.source_password_required = self._password is not None
         self.session.set_document(doc, findings, path=path, pdf_path=pdf)
+        self.recent.add(path)
         counts = self.session.index.counts()
         self.statusBar().showMessage(
             self.tr(
@@ -540,12 +705,26 @@ class MainWindow(QMainWindow):
     # --- saving (the project file plugs in through session.saver) --------------------
 
     def save(self) -> bool:
+        """保存: a document from a PDF becomes a project (asks where); a project has
+        nothing to save — every edit is in the file already (a read-only one offers
+        另存为)."""
         if self.session.saver is None:
             return False
+        saved_already = self.session.project is not None and not self.session.read_only
         ok = self.session.save()
-        if ok:
-            self.statusBar().showMessage(self.tr("已保存"), 5000)
+        if ok and saved_already:
+            self.statusBar().showMessage(self.tr("所有修改都已随时保存在项目文件中。"), 8000)
         return ok
+
+    def save_as(self) -> bool:
+        return self.projects.save_as()
+
+    def _store_failed(self, exc: WorkbenchError) -> None:
+        dialogs.show_error(
+            self,
+            self.tr("无法保存修改"),
+            self.tr("这处修改没有写入项目文件，已撤回。\n{zh}\n{en}").format(zh=exc.zh, en=exc.en),
+        )
 
     def maybe_save(self) -> bool:
         """True when the window may drop the current document (saved, discarded or
@@ -577,13 +756,17 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.cancel_open(wait=True)
+        self.exports.cancel(wait=True)
         self.save_settings()
+        self.session.close_project()
         self.pdf_view.set_pages(None)
+        self.projects.close()
         event.accept()
 
     # --- document and findings ---------------------------------------------------
 
     def _document_replaced(self) -> None:
+        self._update_state()
         self._current_item = None
         self.table_editor.key = None  # column widths are fitted to the new document
         self.pdf_view.clear_highlights()
@@ -739,6 +922,30 @@ class MainWindow(QMainWindow):
     def _reveal(self, ref: Ref) -> None:
         """After undo/redo: show what changed."""
         self.select_ref(ref)
+
+    def go_to_entry(self, entry: AuditEntry) -> bool:
+        """An audit log entry: open its place and draw where it was printed."""
+        doc = self.session.document
+        if doc is None:
+            return False
+        ref = entry.ref
+        if ref is not None:
+            if self.select_ref(ref):
+                if isinstance(ref, SectionRef):
+                    self._show_item_source(("section", ref.index))
+                return True
+        elif entry.target in ("form", "overall") and entry.item is not None:
+            self.show_item((entry.target, entry.item))
+            return True
+        elif entry.target in doc.tables:
+            self.show_item(("table", entry.target))
+            if entry.item is not None:
+                from core.validation.findings import Location
+
+                self._select_row(Location(table=entry.target, row=entry.item))
+            return True
+        self.statusBar().showMessage(self.tr("这条记录所在的位置已不存在。"), 8000)
+        return False
 
     def go_to_finding(self, finding: Finding | None) -> None:
         """Open the place of a finding, select it, and draw all its boxes on the PDF."""

@@ -64,6 +64,9 @@ class NarrativeEditor(QWidget):
         session.values_changed.connect(self._values_changed)
         session.findings_changed.connect(self._update_marks)
         session.document_replaced.connect(lambda: self.set_section(None))
+        session.read_only_changed.connect(
+            lambda ro: self.text.setReadOnly(ro or self.section is None)
+        )
 
     @property
     def section(self) -> Section | None:
@@ -82,7 +85,7 @@ class NarrativeEditor(QWidget):
             else (section.heading if section else "")
         )
         self._load(section.text.value if section else "", keep_cursor=False)
-        self.text.setReadOnly(section is None)
+        self.text.setReadOnly(section is None or self.session.read_only)
         self._update_marks()
 
     def _load(self, text: str, keep_cursor: bool = True) -> None:

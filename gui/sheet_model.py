@@ -154,7 +154,7 @@ class SheetModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.ref(index.row(), index.column()) is not None:
+        if self.ref(index.row(), index.column()) is not None and not self.session.read_only:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -259,7 +259,7 @@ class SheetModel(QAbstractTableModel):
             old = self._value(r, c)
             if old != printed:
                 edits.append(SetValue(ref, old, printed))
-        return self.session.push(edits, tr("恢复印刷值")) if edits else True
+        return self.session.push(edits, tr("恢复印刷值"), kind="restore") if edits else True
 
     # --- rows -----------------------------------------------------------------------
 

@@ -57,6 +57,10 @@ def from_tsv(text: str) -> list[list[str]]:
     return [row for row in csv.reader(io.StringIO(text), delimiter="\t", quotechar='"')] or [[""]]
 
 
+# 恢复印刷值 (the window's action has it; the context menu shows it).
+RESTORE_SHORTCUT = "Ctrl+R"
+
+
 class SheetDelegate(QStyledItemDelegate):
     """Paints the *edited* mark; edits long text with a multi-line editor (Enter
     commits, Alt+Enter or Shift+Enter starts a new line)."""
@@ -371,7 +375,10 @@ class SheetView(QTableView):
             QKeySequence(QKeySequence.StandardKey.Delete),
             self.clear_selection_values,
         )
-        menu.addAction(tr("恢复印刷值"), self.restore_printed)
+        restore = menu.addAction(
+            tr("恢复印刷值"), QKeySequence(RESTORE_SHORTCUT), self.restore_printed
+        )
+        restore.setEnabled(not sheet.session.read_only)
         if sheet.can_change_rows():
             menu.addSeparator()
             menu.addAction(tr("在上方插入行"), lambda: self.insert_row(False))

@@ -4,6 +4,11 @@ Every change the clerk makes is an :class:`EditCommand` on the session's QUndoSt
 Consecutive edits of the same place (typing in one cell or one section) merge into one
 step while they come within :data:`MERGE_WINDOW` seconds of each other; a paste or a row
 insertion is one command holding all its edits.
+
+In a session backed by a project file each push is stored as a project step at once;
+the command keeps the ids of its steps (several, after merging) and undoes them newest
+first through ``Project.undo``. Such a command never becomes obsolete: its steps are on
+disk, and undoing it must undo them.
 """
 
 from __future__ import annotations
@@ -32,11 +37,13 @@ class EditCommand(QUndoCommand):
         merge_key: Ref | None = None,
         *,
         applied: bool = False,
+        steps: Sequence[int] = (),
     ) -> None:
         super().__init__(text)
         self._session = session
         self.edits: tuple[Edit, ...] = tuple(edits)
         self.merge_key = merge_key
+        self.steps: tuple[int, ...] = tuple(steps)  # the project steps, oldest first
         self._skip_redo = applied  # the session applied it before pushing
         self._last = time.monotonic()
 
@@ -44,10 +51,10 @@ class EditCommand(QUndoCommand):
         if self._skip_redo:
             self._skip_redo = False
             return
-        self._session.replay(self.edits, "redo")
+        self._session.replay(self.edits, "redo", self.steps)
 
     def undo(self) -> None:
-        self._session.replay(tuple(e.inverse() for e in reversed(self.edits)), "undo")
+        self._session.replay(tuple(e.inverse() for e in reversed(self.edits)), "undo", self.steps)
 
     def id(self) -> int:
         return _MERGE_ID if self.merge_key is not None else -1
@@ -63,7 +70,8 @@ class EditCommand(QUndoCommand):
         if not isinstance(mine, SetValue) or not isinstance(theirs, SetValue):
             return False
         self.edits = (SetValue(mine.ref, mine.old, theirs.new),)
+        self.steps += other.steps
         self._last = other._last
-        if mine.old == theirs.new:
+        if mine.old == theirs.new and not self.steps:
             self.setObsolete(True)  # typed back to where it started: no step at all
         return True

@@ -1,4 +1,4 @@
-"""Opening a file off the UI thread (后台解析).
+"""Opening a file off the UI thread (后台解析), and other slow work (an export).
 
 An :class:`ImportWorker` lives in its own QThread: it reads the document (the PDF
 importer, or :func:`core.loading.load_document` for JSON and project files), runs the
@@ -157,6 +157,108 @@ class ImportJob(QObject):
     @property
     def is_cancelled(self) -> bool:
         return self.worker.is_cancelled
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self.worker.cancel()
+
+    def is_running(self) -> bool:
+        return self.thread.isRunning()
+
+    def wait(self, ms: int = 60_000) -> bool:
+        return self.thread.wait(ms)
+
+
+# --- any other slow task (an export) ------------------------------------------------------
+
+Task = Callable[[Callable[[int, int, str], None], Callable[[], bool]], object]
+
+
+class TaskWorker(QObject):
+    """Runs ``task(progress, cancel)`` in its thread; the result or the exception goes
+    back through signals. A task ends early by raising (``ExportCancelled`` for a
+    cancel: whatever *cancelled_types* names is reported as ``cancelled``)."""
+
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(object, str)
+    cancelled = Signal()
+    done = Signal()
+
+    def __init__(self, task: Task, cancelled_types: tuple[type[BaseException], ...]) -> None:
+        super().__init__()
+        self._task = task
+        self._cancelled_types = cancelled_types
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self._task(self.progress.emit, self._cancel.is_set)
+        except self._cancelled_types:
+            self.cancelled.emit()
+        except Exception as exc:  # reported to the window, which shows it
+            logger.info("background task failed: %s", exc)
+            self.failed.emit(exc, traceback.format_exc())
+        else:
+            self.finished.emit(result)
+        self.done.emit()
+
+
+class TaskJob(QObject):
+    """A :class:`TaskWorker` and its thread; the job's signals arrive in the UI thread
+    (as :class:`ImportJob`'s do)."""
+
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(object, str)
+    cancelled = Signal()
+    ended = Signal()
+
+    def __init__(
+        self,
+        task: Task,
+        cancelled_types: tuple[type[BaseException], ...] = (),
+        name: str = "task",
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName(name)
+        self.worker = TaskWorker(task, cancelled_types)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progress.connect(self._progress)
+        self.worker.finished.connect(self._finished)
+        self.worker.failed.connect(self._failed)
+        self.worker.cancelled.connect(self._cancelled)
+        self.worker.done.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
+        self.thread.finished.connect(self._ended, Qt.ConnectionType.QueuedConnection)
+
+    @Slot(int, int, str)
+    def _progress(self, done: int, total: int, message: str) -> None:
+        self.progress.emit(done, total, message)
+
+    @Slot(object)
+    def _finished(self, result: object) -> None:
+        self.finished.emit(result)
+
+    @Slot(object, str)
+    def _failed(self, exc: object, details: str) -> None:
+        self.failed.emit(exc, details)
+
+    @Slot()
+    def _cancelled(self) -> None:
+        self.cancelled.emit()
+
+    @Slot()
+    def _ended(self) -> None:
+        self.ended.emit()
 
     def start(self) -> None:
         self.thread.start()
