@@ -267,7 +267,6 @@ class MainWindow(QMainWindow):
         self.recheck_action = self._action(tr("重新检查"), self.session.recheck, "F5")
         self.about_action = self._action(tr("关于"), self._about)
         self.log_folder_action = self._action(tr("打开日志文件夹"), self.open_log_folder)
-        self.log_folder_action = self._action(tr("打开日志文件夹"), self._open_log_folder)
 
         menu = self.menuBar().addMenu(tr("文件(&F)"))
         menu.addActions([self.projects.new_action, self.open_action])
@@ -1110,15 +1109,8 @@ class MainWindow(QMainWindow):
         if view is not None:
             view.restore_printed()
 
-    def _open_log_folder(self) -> None:
-        """帮助 › 打开日志文件夹: the folder of workbench.log (core.logsetup), to send it."""
-        folder = log_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
-
     def open_log_folder(self) -> None:
         """Show the log folder (what a clerk sends when something went wrong)."""
-        from core.logsetup import log_dir
 
         folder = log_dir()
         try:
