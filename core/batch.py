@@ -25,9 +25,13 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import InputFileError
 from core.validation.findings import Finding
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = [
     "STATUS_CRASHED",
@@ -240,7 +244,7 @@ def write_report(result: BatchResult, path: str | Path) -> Path:
     styles = CellStyles()
     wb = Workbook()
 
-    def sheet(title: str, columns: Iterable[tuple[str, int]], first: bool) -> object:
+    def sheet(title: str, columns: Iterable[tuple[str, int]], first: bool) -> Worksheet:
         ws = wb.active if first else wb.create_sheet(title)
         ws.title = title
         cols = list(columns)

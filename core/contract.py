@@ -226,7 +226,7 @@ def from_contract(data: Any) -> Disclosure:
 
 def _from_contract(data: dict[str, Any]) -> Disclosure:
     src = data.get("source") or {}
-    year = data.get("year")
+    year: Any = data.get("year")
     doc = Disclosure(
         department=str(data.get("department") or ""),
         year=int(year) if year not in (None, "") else None,

@@ -25,6 +25,7 @@ import os
 import sys
 import threading
 from pathlib import Path
+from typing import cast
 
 __all__ = [
     "APP_DIR_NAME",
@@ -93,15 +94,16 @@ def setup_logging(
         if getattr(h, _OWN_ATTR, False):
             root.removeHandler(h)
             h.close()
-    path: Path | None = log_file_path(app_dir)
+    file = log_file_path(app_dir)
+    path: Path | None = file
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        file.parent.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
+            file, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
         )
         # WORKAROUND: probe the folder now: with delay=True an unwritable folder would
         # only show up on the first record, as a logging error on stderr.
-        with open(path, "a", encoding="utf-8"):
+        with open(file, "a", encoding="utf-8"):
             pass
     except OSError:
         path = None
@@ -173,7 +175,13 @@ def _install_hooks() -> None:
             logging.getLogger("uncaught").critical(
                 "uncaught exception in thread %s",
                 name,
-                exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+                # cast: typeshed wants an exception instance, but exc_value may be None
+                # and logging formats (type, None, tb) fine at runtime.
+                exc_info=(
+                    args.exc_type,
+                    cast(BaseException, args.exc_value),
+                    args.exc_traceback,
+                ),
             )
         previous_thread(args)
 

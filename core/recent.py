@@ -66,7 +66,8 @@ class RecentFiles:
 
     def prune(self) -> list[Path]:
         """Drop the files that no longer exist; return what was dropped."""
-        keep, gone = [], []
+        keep: list[dict[str, str]] = []
+        gone: list[dict[str, str]] = []
         for e in self._read():
             (keep if Path(e["path"]).exists() else gone).append(e)
         if gone:

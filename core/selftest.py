@@ -168,7 +168,7 @@ def _check_cmaps(out: Callable[[str], None]) -> None:
 
     umap = CMapDB.get_unicode_map("Adobe-GB1", vertical=False)
     cmap = CMapDB.get_cmap("UniGB-UCS2-H")
-    text = umap.get_unichr(cmap.decode("预".encode("utf-16-be")).__next__())
+    text = umap.get_unichr(next(iter(cmap.decode("预".encode("utf-16-be")))))
     if text != "预":
         raise SelfTestFailure(f"CMap 数据不对 (wrong CMap data): {text!r}")
     out("中文字符映射 / pdfminer CMaps: Adobe-GB1 ok")

@@ -93,8 +93,8 @@ def report_text(
             continue
         lines.append("")
         lines.append(f"【{SEVERITY_NAMES[sev]}】{len(group)} 项")
-        for rule_id, items in groupby(group, key=lambda f: f.rule):
-            items = list(items)
+        for rule_id, grouped in groupby(group, key=lambda f: f.rule):
+            items = list(grouped)
             lines.append(f"{rule_id} {get_rule(rule_id).title}（{len(items)} 项）")
             for f in items:
                 lines.append(f"  · {f.message}")

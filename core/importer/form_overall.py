@@ -127,6 +127,7 @@ def _read_pairs(form: OverallForm, span: list[FormRow], label: GridCell, li: int
                         form.fields.setdefault(current, Field.of(""))
                 current, values = kind, []
             elif current is not None:
+                assert c is not None  # the None end marker always has a kind
                 values.append(c)
 
 

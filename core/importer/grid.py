@@ -362,9 +362,9 @@ def _build(
             continue
         c = min(max(bisect.bisect_right(xs, cx) - 1, 0), nc - 1)
         r = min(max(bisect.bisect_right(ys, cy) - 1, 0), nr - 1)
-        cell = matrix[r][c]
-        if cell is not None:
-            cell.glyphs.append(g)
+        hit = matrix[r][c]
+        if hit is not None:
+            hit.glyphs.append(g)
     cells.sort(key=lambda k: (k.row, k.col))
     return Grid(page.number, xs, ys, cells, matrix, ruled)  # type: ignore[arg-type]
 
@@ -403,6 +403,7 @@ def grid_from_text(
     if inferred_x:
         body = [ln for ln in lines if is_body_line is None or is_body_line(ln.text)]
         xs = _col_bounds_from_gaps(body or lines, lines, x0, x1)
+    assert xs is not None  # inferred above when it was None
     if len(xs) < 2 or len(ys) < 2:
         return None
     h = [Segment("h", y, xs[0], xs[-1]) for y in ys]

@@ -90,7 +90,8 @@ def parse_narrative(
         layouts = layout_pages(pages)
     boxes: dict[int, list[tuple[float, float, float, float]]] = {}
     if forms is not None:
-        for f in [*forms[0], *forms[1]]:
+        all_forms: list[PerformanceForm | OverallForm] = [*forms[0], *forms[1]]
+        for f in all_forms:
             for b in f.boxes:
                 boxes.setdefault(b.page, []).append(b.bbox)
     lines = _stream(layouts, boxes, table_pages)
@@ -401,10 +402,10 @@ class _SectionReader:
                 src = src.union(p.source)
             sec.paragraphs.append(Paragraph(text, src))
         text = "\n".join(p.text for p in sec.paragraphs)
-        src = None
-        for p in sec.paragraphs:
-            src = p.source if src is None else src.union(p.source)
-        sec.text = Field.of(text, src)
+        sec_src: SourceRef | None = None
+        for sp in sec.paragraphs:
+            sec_src = sp.source if sec_src is None else sec_src.union(sp.source)
+        sec.text = Field.of(text, sec_src)
         if sec.heading or sec.paragraphs:
             self.out.append(sec)
         self.section = None

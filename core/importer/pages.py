@@ -149,7 +149,7 @@ def _password_error(name: str, password: str | None) -> EncryptedPdfError:
     )
 
 
-def _is_password_error(exc: BaseException) -> bool:
+def _is_password_error(exc: BaseException | None) -> bool:
     seen = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))

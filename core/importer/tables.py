@@ -591,7 +591,7 @@ def _map_by_position(prev: _Part, cols: list[tuple[int, int]], grid: Grid) -> li
 
 def _rows_of(spec: TableSpec, part: _Part) -> list[Row]:
     grid = part.grid
-    rows = []
+    rows: list[Row] = []
     amount_idx = set(spec.amount_indices())
     for r in part.body_rows:
         cells = []

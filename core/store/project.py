@@ -141,7 +141,9 @@ def _write_step(
         "INSERT INTO steps (time, kind, target) VALUES (?, ?, ?)", [time, kind, target]
     )
     step_id = int(cur.lastrowid or 0)
-    db["edits"].insert_all(({**r, "step": step_id, "reason": reason} for r in rows), batch_size=500)
+    db.table("edits").insert_all(
+        ({**r, "step": step_id, "reason": reason} for r in rows), batch_size=500
+    )
     return step_id
 
 
@@ -294,7 +296,7 @@ class Project:
                         "department": document.department,
                         "year": "" if document.year is None else str(document.year),
                     }
-                    db["meta"].upsert_all(
+                    db.table("meta").upsert_all(
                         ({"key": k, "value": v} for k, v in meta.items()), pk="key"
                     )
                     db.execute(

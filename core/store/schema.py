@@ -99,5 +99,5 @@ def migrate(db: Database, from_version: int) -> int:
     # PRAGMA values cannot be bound parameters; both are our own integers.
     db.execute(f"PRAGMA application_id = {int(APPLICATION_ID)}")
     db.execute(f"PRAGMA user_version = {int(target)}")
-    db["meta"].upsert({"key": "schema_version", "value": str(target)}, pk="key")
+    db.table("meta").upsert({"key": "schema_version", "value": str(target)}, pk="key")
     return target

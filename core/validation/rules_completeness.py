@@ -17,6 +17,7 @@ from core.validation.context import CODE_TABLES, Context
 from core.validation.engine import Report, rule
 from core.validation.findings import Location
 from core.validation.labels import table_name, table_short
+from core.validation.structure import CodeTable
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ def empty_tables_noted(ctx: Context) -> Iterator[Report]:
         yield Report(f"{table_name(key)} 没有数据，但没有注明“本表无数据”", (Location(table=key),))
 
 
-def _blocks(ctx: Context) -> Iterator[tuple[str, object]]:
+def _blocks(ctx: Context) -> Iterator[tuple[str, CodeTable]]:
     for key in CODE_TABLES:
         for ct in ctx.code_tables.get(key, []):
             yield key, ct

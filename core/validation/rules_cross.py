@@ -131,7 +131,7 @@ def summary_vs_expense(ctx: Context) -> Iterator[Report]:
     for code, er in classes.items():
         if code not in seen and known and ctx.cls.classes.get(code) and ev.z(er, "合计") != 0:
             yield Report(
-                f"支出总表 {code} {ct.first(code).name if ct.first(code) else ''} 合计 "
+                f"支出总表 {code} {first.name if (first := ct.first(code)) else ''} 合计 "
                 f"{fmt(ev.z(er, '合计'))}，收支总表没有列出该类",
                 (ev.loc(er, "合计"),),
             )
@@ -540,8 +540,8 @@ def _fund_check(ctx: Context, source: str, keys: tuple[str, ...], label: str) ->
     if lay is None:
         return
     amount, rows = _source_amount(lay, source)
-    views = [ctx.view(k) for k in keys]
-    views = [v for v in views if v is not None]
+    found = [ctx.view(k) for k in keys]
+    views = [v for v in found if v is not None]
     if not views:
         return
     tables_have = any(v.has_amounts for v in views)

@@ -489,6 +489,7 @@ def _share_reports(ctx: Context, share_rule: str) -> Iterator[Report]:
         if a.fig.pct_base and _OTHER_BASE[share_rule].search(a.fig.pct_base):
             continue
         f, t, base = a.fig, a.target, a.base
+        assert f.pct is not None  # a.fig.pct checked above
         if pct_ok(f.pct, f.pct_places, t.value, e, base.value, e):
             continue
         true = t.value / base.value * _HUNDRED if base.value else ZERO

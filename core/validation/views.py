@@ -105,10 +105,10 @@ class TableView:
         self._unproved = self._find_unproved()
         # Effective amounts: a blank is zero unless its row is unproved or it was garbage.
         self._eff: list[list[Decimal | None]] = []
-        for r, row in enumerate(self.amt):
+        for r, amts in enumerate(self.amt):
             blank_is_zero = r not in self._unproved
             eff_row: list[Decimal | None] = []
-            for j, v in enumerate(row):
+            for j, v in enumerate(amts):
                 if v is not None:
                     eff_row.append(v)
                 elif blank_is_zero and (r, j) not in self._bad_set:

@@ -116,10 +116,10 @@ def describe_location(doc: Disclosure, loc: Location) -> str:
                     where += f"（{name[:_ROW_LABEL_MAX]}）"
         ind = parse_indicator_field(loc.field)
         if ind is not None:
-            i, name = ind
+            i, ind_name = ind
             where += f" 第{i + 1}个指标"
-            if name:
-                where += f" {INDICATOR_LABELS.get(name, name)}"
+            if ind_name:
+                where += f" {INDICATOR_LABELS.get(ind_name, ind_name)}"
         elif loc.field:
             where += f" {labels.get(loc.field, loc.field)}"
         return where

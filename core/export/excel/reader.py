@@ -328,8 +328,8 @@ def _merged_refs(ws: ReadOnlyWorksheet) -> list[str]:
     # _get_source() opens the sheet's XML part in the package (openpyxl is pinned).
     with ws._get_source() as src:
         for _event, el in ElementTree.iterparse(src):
-            if el.tag.rsplit("}", 1)[-1] == "mergeCell" and el.get("ref"):
-                refs.append(el.get("ref"))
+            if el.tag.rsplit("}", 1)[-1] == "mergeCell" and (ref := el.get("ref")):
+                refs.append(ref)
             el.clear()
     return refs
 

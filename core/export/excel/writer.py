@@ -29,6 +29,7 @@ import math
 from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -271,7 +272,7 @@ def put_text(
     return cell
 
 
-def amount_value(text: str) -> object:
+def amount_value(text: str) -> Decimal | str | None:
     """What an amount cell holds: a Decimal (written as a number), None for blank, or
     the text itself for a dash or anything that is not an amount."""
     s = normalize_amount_text(text)

@@ -120,8 +120,10 @@ class IndicatorBlock(Flowable):
     def _make(self, rows: Sequence[Sequence[str]]) -> Table:
         st = self.styles
         data: list[list[object]] = [
-            [cell_text(self.side_label, st.form_label)]
-            + [cell_text(h, st.form_label) for h in self.header]
+            [
+                cell_text(self.side_label, st.form_label),
+                *(cell_text(h, st.form_label) for h in self.header),
+            ]
         ]
         for r in rows:
             data.append([""] + [cell_text(t, st.form_cell) for t in r])
