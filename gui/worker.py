@@ -1,12 +1,12 @@
 """Opening a file off the UI thread (后台解析), and other slow work (an export).
 
-An :class:`ImportWorker` lives in its own QThread: it reads the document (the PDF
-importer, or :func:`core.loading.load_document` for JSON and project files), runs the
-checks, and reports through signals — it never touches a widget. ``cancel()`` sets a flag
-that the importer polls between its stages; a cancelled import reports ``cancelled``.
+A :class:`TaskWorker` lives in its own QThread: it runs a task (opening a file: the PDF
+importer or :func:`core.loading.load_document`, then the checks; or an export) and
+reports through signals — it never touches a widget. ``cancel()`` sets a flag the task
+polls between its stages; a cancelled task reports ``cancelled``.
 
-    job = ImportJob(path, password)
-    job.worker.progress.connect(...); job.worker.finished.connect(...)
+    job = ImportJob(path, password, checker)
+    job.progress.connect(...); job.finished.connect(...)
     job.start()
 """
 
@@ -45,25 +45,33 @@ def load_any(
     return load_document(path, password)
 
 
-class ImportWorker(QObject):
+# --- a slow task in its own thread -------------------------------------------------------
+
+Task = Callable[[Callable[[int, int, str], None], Callable[[], bool]], object]
+
+
+class JobCancelled(Exception):
+    """Raised by a task that stops early because it was cancelled."""
+
+
+class TaskWorker(QObject):
+    """Runs ``task(progress, cancel)`` in its thread; the result or the exception goes
+    back through signals. A task that stops on a cancel raises :class:`JobCancelled` (or
+    one of *cancelled_types*, e.g. ``ExportCancelled``), reported as ``cancelled``."""
+
     progress = Signal(int, int, str)
-    finished = Signal(object, object)  # Disclosure, list[Finding]
-    failed = Signal(object, str)  # the exception, its traceback
+    finished = Signal(object)
+    failed = Signal(object, str)
     cancelled = Signal()
     done = Signal()  # after any of the three above
 
     def __init__(
-        self,
-        path: Path,
-        password: str | None,
-        checker: Checker,
-        loader: Loader = load_any,
+        self, task: Task, cancelled_types: tuple[type[BaseException], ...] = (), name: str = "task"
     ) -> None:
         super().__init__()
-        self.path = path
-        self.password = password
-        self._checker = checker
-        self._loader = loader
+        self._task = task
+        self._cancelled_types = (JobCancelled, *cancelled_types)
+        self._name = name
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
@@ -75,54 +83,40 @@ class ImportWorker(QObject):
 
     @Slot()
     def run(self) -> None:
-        from core.importer import ImportCancelled
-
         try:
-            doc = self._loader(self.path, self.password, self._report, self._cancel.is_set)
-            if self._cancel.is_set():
-                raise ImportCancelled()
-            self.progress.emit(4, 5, "检查")
-            findings = self._checker(doc)
-            if self._cancel.is_set():
-                raise ImportCancelled()
-        except ImportCancelled:
+            result = self._task(self.progress.emit, self._cancel.is_set)
+        except self._cancelled_types:
             self.cancelled.emit()
         except Exception as exc:  # reported to the window, which shows it
-            logger.info("opening %s failed: %s", self.path, exc)
+            logger.info("%s failed: %s", self._name, exc)
             self.failed.emit(exc, traceback.format_exc())
         else:
-            self.finished.emit(doc, findings)
+            self.finished.emit(result)
         self.done.emit()
 
-    def _report(self, done: int, total: int, message: str) -> None:
-        # One more step for the checks after the importer's stages.
-        self.progress.emit(done, total + 1, message)
 
-
-class ImportJob(QObject):
-    """A worker and its thread. The job lives in the UI thread and relays the worker's
-    signals there (so slots connected to the job, lambdas included, run in the UI
-    thread); the thread ends when the worker is done."""
+class TaskJob(QObject):
+    """A :class:`TaskWorker` and its thread. The job lives in the UI thread and relays
+    the worker's signals there (so slots connected to the job, lambdas included, run in
+    the UI thread); the thread ends when the worker is done."""
 
     progress = Signal(int, int, str)
-    finished = Signal(object, object)
+    finished = Signal(object)
     failed = Signal(object, str)
     cancelled = Signal()
     ended = Signal()  # the thread has finished (after any of the above)
 
     def __init__(
         self,
-        path: Path,
-        password: str | None,
-        checker: Checker,
-        loader: Loader = load_any,
+        task: Task,
+        cancelled_types: tuple[type[BaseException], ...] = (),
+        name: str = "task",
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.path = path
         self.thread = QThread()
-        self.thread.setObjectName("import")
-        self.worker = ImportWorker(path, password, checker, loader)
+        self.thread.setObjectName(name)
+        self.worker = TaskWorker(task, cancelled_types, name)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._progress)
@@ -138,9 +132,9 @@ class ImportJob(QObject):
     def _progress(self, done: int, total: int, message: str) -> None:
         self.progress.emit(done, total, message)
 
-    @Slot(object, object)
-    def _finished(self, doc: object, findings: object) -> None:
-        self.finished.emit(doc, findings)
+    @Slot(object)
+    def _finished(self, result: object) -> None:
+        self.finished.emit(result)
 
     @Slot(object, str)
     def _failed(self, exc: object, details: str) -> None:
@@ -171,103 +165,49 @@ class ImportJob(QObject):
         return self.thread.wait(ms)
 
 
-# --- any other slow task (an export) ------------------------------------------------------
-
-Task = Callable[[Callable[[int, int, str], None], Callable[[], bool]], object]
+# --- opening a file ---------------------------------------------------------------------
 
 
-class TaskWorker(QObject):
-    """Runs ``task(progress, cancel)`` in its thread; the result or the exception goes
-    back through signals. A task ends early by raising (``ExportCancelled`` for a
-    cancel: whatever *cancelled_types* names is reported as ``cancelled``)."""
+def import_task(path: Path, password: str | None, checker: Checker, loader: Loader) -> Task:
+    """The task of opening a file: load it (the importer's stages), then run the checks
+    as one more step; returns ``(doc, findings)``."""
 
-    progress = Signal(int, int, str)
-    finished = Signal(object)
-    failed = Signal(object, str)
-    cancelled = Signal()
-    done = Signal()
+    def task(progress: Callable[[int, int, str], None], cancel: Callable[[], bool]) -> object:
+        from core.importer import ImportCancelled
 
-    def __init__(self, task: Task, cancelled_types: tuple[type[BaseException], ...]) -> None:
-        super().__init__()
-        self._task = task
-        self._cancelled_types = cancelled_types
-        self._cancel = threading.Event()
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @Slot()
-    def run(self) -> None:
         try:
-            result = self._task(self.progress.emit, self._cancel.is_set)
-        except self._cancelled_types:
-            self.cancelled.emit()
-        except Exception as exc:  # reported to the window, which shows it
-            logger.info("background task failed: %s", exc)
-            self.failed.emit(exc, traceback.format_exc())
-        else:
-            self.finished.emit(result)
-        self.done.emit()
+            doc = loader(path, password, lambda d, t, m: progress(d, t + 1, m), cancel)
+        except ImportCancelled:
+            raise JobCancelled() from None
+        if cancel():
+            raise JobCancelled()
+        progress(4, 5, "检查")
+        findings = checker(doc)
+        if cancel():
+            raise JobCancelled()
+        return doc, findings
+
+    return task
 
 
-class TaskJob(QObject):
-    """A :class:`TaskWorker` and its thread; the job's signals arrive in the UI thread
-    (as :class:`ImportJob`'s do)."""
+class ImportJob(TaskJob):
+    """Opening *path* in a thread: ``finished(doc, findings)``, or ``failed``,
+    ``cancelled``; then ``ended``."""
 
-    progress = Signal(int, int, str)
-    finished = Signal(object)
-    failed = Signal(object, str)
-    cancelled = Signal()
-    ended = Signal()
+    finished = Signal(object, object)  # Disclosure, list[Finding]
 
     def __init__(
         self,
-        task: Task,
-        cancelled_types: tuple[type[BaseException], ...] = (),
-        name: str = "task",
+        path: Path,
+        password: str | None,
+        checker: Checker,
+        loader: Loader = load_any,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName(name)
-        self.worker = TaskWorker(task, cancelled_types)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.progress.connect(self._progress)
-        self.worker.finished.connect(self._finished)
-        self.worker.failed.connect(self._failed)
-        self.worker.cancelled.connect(self._cancelled)
-        self.worker.done.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        self.thread.finished.connect(self._ended, Qt.ConnectionType.QueuedConnection)
-
-    @Slot(int, int, str)
-    def _progress(self, done: int, total: int, message: str) -> None:
-        self.progress.emit(done, total, message)
+        super().__init__(import_task(path, password, checker, loader), name="import", parent=parent)
+        self.path = path
 
     @Slot(object)
     def _finished(self, result: object) -> None:
-        self.finished.emit(result)
-
-    @Slot(object, str)
-    def _failed(self, exc: object, details: str) -> None:
-        self.failed.emit(exc, details)
-
-    @Slot()
-    def _cancelled(self) -> None:
-        self.cancelled.emit()
-
-    @Slot()
-    def _ended(self) -> None:
-        self.ended.emit()
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def cancel(self) -> None:
-        self.worker.cancel()
-
-    def is_running(self) -> bool:
-        return self.thread.isRunning()
-
-    def wait(self, ms: int = 60_000) -> bool:
-        return self.thread.wait(ms)
+        doc, findings = result
+        self.finished.emit(doc, findings)
